@@ -1,0 +1,13 @@
+"""The one API router: every app registers its viewsets and views here, under /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from members import api as members_api
+
+router = DefaultRouter()
+
+urlpatterns = [
+    path("me/", members_api.me, name="me"),
+    *router.urls,
+]

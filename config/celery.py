@@ -1,0 +1,23 @@
+"""The Celery application: tasks from every app, the periodic schedule in code.
+
+Nothing is queued with a far ETA or countdown: on Redis such a task is delivered again after the
+visibility timeout. Periodic tasks scan for what is due instead.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("kindred")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "messages-requeue-stale": {
+        "task": "members.tasks.messages_requeue_stale",
+        "schedule": crontab(minute="*/5"),
+    },
+}

@@ -1,0 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
+
+from members import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Route allauth's e-mails through the message ledger, in the recipient's language."""
+
+    def send_mail(self, template_prefix, email, context):
+        user = services.user_find_by_email(email)
+        language = services.recipient_language(user=user)
+        with translation.override(language):
+            rendered = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mime in getattr(rendered, "alternatives", []) if mime == "text/html"), "")
+        text = rendered.body if rendered.content_subtype == "plain" else ""
+        services.message_queue(
+            key=services.unique_key(f"account:{template_prefix.rsplit('/', 1)[-1]}"),
+            to_email=email,
+            user=user,
+            language=language,
+            template=template_prefix,
+            subject=rendered.subject,
+            body_text=text,
+            body_html=html or (rendered.body if not text else ""),
+        )
