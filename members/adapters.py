@@ -24,3 +24,10 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html or (rendered.body if not text else ""),
         )
+
+
+def axes_username(request, credentials):
+    """The address a sign-in attempt was for: allauth passes it as `email`, its form as `login`."""
+    credentials = credentials or {}
+    value = credentials.get("email") or credentials.get("username") or request.POST.get("login", "")
+    return value.strip().lower()
