@@ -147,7 +147,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kindred] "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]  # links in e-mails follow SITE_URL
 # Per-IP and per-key limits, kept in the shared cache.
 ACCOUNT_RATE_LIMITS = {
     "signup": "10/h/ip",
