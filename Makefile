@@ -42,7 +42,7 @@ run: install messages
 	@echo
 	@echo "  Kindred is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo
-	PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
+	KINDRED_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: install-dev messages
 	@mkdir -p var
