@@ -1,21 +1,26 @@
+import contextlib
 import zoneinfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
-class UserTimezoneMiddleware:
-    """Show times in the signed-in person's own time zone."""
+class UserPreferencesMiddleware:
+    """Speak the signed-in person's language and show times in their time zone.
+
+    Runs after authentication; anonymous visitors keep what LocaleMiddleware chose (cookie,
+    then the browser's Accept-Language).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.timezone:
-            try:
+        timezone.deactivate()
+        if user is not None and user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
-            except zoneinfo.ZoneInfoNotFoundError:
-                timezone.deactivate()
-        else:
-            timezone.deactivate()
         return self.get_response(request)

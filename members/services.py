@@ -66,8 +66,9 @@ def message_send(*, key, template, context, to_email=None, user=None, language=N
     )
 
 
-def message_queue(*, key, to_email, subject, body_text, body_html="", user=None, language="", template="",
-                  headers=None):
+def message_queue(
+    *, key, to_email, subject, body_text, body_html="", user=None, language="", template="", headers=None
+):
     """Record an already rendered message under `key` and queue its delivery on commit."""
     try:
         with transaction.atomic():

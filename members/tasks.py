@@ -10,7 +10,9 @@ def message_deliver_task(self, message_id):
         services.message_deliver(message_id=message_id)
     except services.MessageDeliveryFailed as exc:
         # Back-off 1, 2, 4 ... minutes, capped well under the broker's visibility timeout.
-        raise self.retry(exc=exc, countdown=min(settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, 1800)) from exc
+        raise self.retry(
+            exc=exc, countdown=min(settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, 1800)
+        ) from exc
 
 
 @shared_task

@@ -193,3 +193,12 @@ def test_forms_without_a_csrf_token_are_refused(user):
 
     assert response.status_code == 403
     assert mail.outbox == []
+
+
+def test_a_signed_in_person_sees_pages_in_their_own_language(client):
+    person = UserFactory(language="ru", name="Анна Петрова")
+    client.force_login(person)
+
+    response = client.get(reverse("members:account"))
+
+    assert "Здравствуйте, Анна" in response.content.decode()

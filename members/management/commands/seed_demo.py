@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for email, name, language, staff in PEOPLE:
             self._person(email=email, name=name, language=language, staff=staff)
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  organisation admin  admin@kindred.test   (also /admin/)")
         self.stdout.write("  community manager   manager@kindred.test")
         self.stdout.write("  volunteer           volunteer@kindred.test")
@@ -38,7 +38,5 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         # Demo people have confirmed addresses, so they can sign in at once.
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         return user
