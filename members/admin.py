@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members import services
-from members.models import OutboundMessage, User
+from members.models import Activity, ConsentRecord, OutboundMessage, User
 
 
 @admin.register(User)
@@ -15,7 +15,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["name", "language", "timezone"]}),
+        (_("Profile"), {"fields": ["name", "language", "timezone", "phone", "city", "bio", "avatar"]}),
+        (_("Consents"), {"fields": ["consent_news", "consent_reminders", "consent_reports"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -40,3 +41,21 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         self.message_user(
             request, ngettext("%d message queued again.", "%d messages queued again.", count) % count, messages.SUCCESS
         )
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "user", "community", "kind", "summary"]
+    list_filter = ["kind", "community"]
+    search_fields = ["user__email", "summary"]
+    raw_id_fields = ["user", "actor"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["user", "community"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["recorded_at", "user", "kind", "granted", "source"]
+    list_filter = ["kind", "granted"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]

@@ -44,6 +44,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    bio = models.TextField(_("about me"), blank=True)
+    avatar = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
+    # Current consents; every change is also kept in ConsentRecord with its time.
+    consent_news = models.BooleanField(_("news and calls to action"), default=False)
+    consent_reminders = models.BooleanField(_("event reminders"), default=True)
+    consent_reports = models.BooleanField(_("monthly reports"), default=False)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Can log into the admin site and see organisation pages.")
     )
@@ -109,3 +117,86 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to_email}"
+
+
+class ConsentRecord(models.Model):
+    """Each time a person gives or withdraws a consent, as the law on personal data asks."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("news and calls to action")
+        REMINDERS = "reminders", _("event reminders")
+        REPORTS = "reports", _("monthly reports")
+        PERSONAL_DATA = "personal_data", _("processing of personal data")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent"), max_length=16, choices=Kind)
+    granted = models.BooleanField(_("granted"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=now)
+    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("sign-up, profile, import, link"))
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["user", "kind", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}={self.granted}"
+
+
+class Activity(models.Model):
+    """One thing a person did (or that happened to them) in a community.
+
+    Every app writes here through members.services.activity_record; the member timeline,
+    engagement scores and the dashboard read it.
+    """
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("joined")
+        LEFT = "left", _("left")
+        REMOVED = "removed", _("was removed")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        REQUESTED = "requested", _("asked to join")
+        INVITED = "invited", _("was invited")
+        IMPORTED = "imported", _("was imported")
+        CONTACTED = "contacted", _("was contacted")
+        NOTE = "note", _("note")
+        TAGGED = "tagged", _("was tagged")
+        MESSAGED = "messaged", _("was sent a message")
+        REGISTERED = "registered", _("registered for an event")
+        ATTENDED = "attended", _("attended an event")
+        NO_SHOW = "no_show", _("did not come to an event")
+        HOSTED = "hosted", _("hosted an event")
+        DONATED = "donated", _("donated")
+        FUNDRAISER_OPENED = "fundraiser_opened", _("opened a fundraiser")
+        REPLIED = "replied", _("replied to a check-in")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="activities", null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("who did it, when not the person themselves"),
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=now)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_at"]
+        indexes = [
+            models.Index(fields=["community", "user", "-occurred_at"]),
+            models.Index(fields=["community", "-occurred_at"]),
+            models.Index(fields=["user", "-occurred_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.occurred_at:%Y-%m-%d}"

@@ -12,7 +12,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from members.models import OutboundMessage, User
+from members.models import Activity, OutboundMessage, User
 
 logger = logging.getLogger(__name__)
 
@@ -194,3 +194,39 @@ def user_api_token_revoke(*, user):
     from rest_framework.authtoken.models import Token
 
     Token.objects.filter(user=user).delete()
+
+
+def activity_record(*, user, kind, community=None, actor=None, summary="", data=None, occurred_at=None):
+    """Log one thing a person did in a community; every app calls this, never Activity.objects.create.
+
+    Also moves the person's last activity in that community forward (one UPDATE, no read).
+    """
+    from communities.models import Membership
+
+    occurred_at = occurred_at or timezone.now()
+    activity = Activity.objects.create(
+        user=user,
+        community=community,
+        kind=kind,
+        actor=actor,
+        summary=summary[:300],
+        data=data or {},
+        occurred_at=occurred_at,
+    )
+    if community is not None and kind in ENGAGING_ACTIVITIES:
+        Membership.objects.filter(community=community, user=user).filter(
+            Q(last_activity_at__isnull=True) | Q(last_activity_at__lt=occurred_at)
+        ).update(last_activity_at=occurred_at)
+    return activity
+
+
+# What the person did themselves (as opposed to what was done to them) counts as activity.
+ENGAGING_ACTIVITIES = {
+    Activity.Kind.JOINED,
+    Activity.Kind.REGISTERED,
+    Activity.Kind.ATTENDED,
+    Activity.Kind.HOSTED,
+    Activity.Kind.DONATED,
+    Activity.Kind.FUNDRAISER_OPENED,
+    Activity.Kind.REPLIED,
+}
