@@ -25,7 +25,7 @@ ENVIRONMENT = {
     "SITE_URL": ("public base URL used in e-mails", "http://127.0.0.1:8000"),
     "DATABASE_URL": ("database", "sqlite:///var/kindred.sqlite3"),
     "REDIS_URL": ("Celery broker and shared cache", "unset: file broker and file cache under var/"),
-    "EMAIL_URL": ("outgoing mail (smtp://, consolemail://, ...)", "consolemail://"),
+    "EMAIL_URL": ("outgoing mail (smtp://, consolemail://, ...); required when DEBUG is off", "consolemail://"),
     "DEFAULT_FROM_EMAIL": ("sender of outgoing mail", "Kindred <noreply@localhost>"),
     "TIME_ZONE": ("organisation's default IANA time zone", "Europe/Moscow"),
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
@@ -208,7 +208,7 @@ def _mailer_from_url(url):
     return {"BACKEND": parsed["EMAIL_BACKEND"], "OPTIONS": {k: v for k, v in options.items() if v} if is_smtp else {}}
 
 
-MAILERS["default"] = _mailer_from_url(env("EMAIL_URL", default="consolemail://"))
+MAILERS["default"] = _mailer_from_url(env("EMAIL_URL", default="consolemail://") if DEBUG else env("EMAIL_URL"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kindred <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

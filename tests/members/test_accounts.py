@@ -202,3 +202,20 @@ def test_a_signed_in_person_sees_pages_in_their_own_language(client):
     response = client.get(reverse("members:account"))
 
     assert "Здравствуйте, Анна" in response.content.decode()
+
+
+def test_a_person_changes_their_email_after_confirming_the_new_address(client, commit, mailoutbox):
+    person = UserFactory(email="old@example.org")
+    client.force_login(person)
+
+    with commit():
+        response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+    assert response.status_code == 302
+    assert mailoutbox[-1].to == ["new@example.org"]
+    confirm_url = link_in(mailoutbox[-1])
+    with commit():
+        client.post(confirm_url)
+
+    person.refresh_from_db()
+    assert person.email == "new@example.org"
+    assert EmailAddress.objects.get(email="new@example.org").verified
