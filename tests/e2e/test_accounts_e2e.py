@@ -49,7 +49,9 @@ def test_a_person_signs_up_confirms_and_sees_their_account(page_factory):
 def test_the_shell_looks_finished_in_both_languages(page_factory, language, width, viewport):
     page = page_factory(viewport=viewport, language=language)
 
-    for path, name in [("/", "home"), ("/accounts/signup/", "signup"), ("/accounts/login/", "login")]:
+    pages = [("/", "home"), ("/accounts/signup/", "signup"), ("/accounts/login/", "login")]
+    pages += [("/accounts/password/reset/", "password-reset"), ("/api/docs/", "api-docs")]
+    for path, name in pages:
         page.goto(path)
         assert page.locator("html").get_attribute("lang") == language
         # Nothing wider than the screen: a phone never scrolls sideways.
