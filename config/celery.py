@@ -20,4 +20,12 @@ app.conf.beat_schedule = {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
+    "members-engagement-refresh": {
+        "task": "members.tasks.engagement_refresh",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "members-imports-resume": {
+        "task": "members.tasks.member_imports_resume",
+        "schedule": crontab(minute="*/10"),
+    },
 }
