@@ -1,0 +1,20 @@
+"""The member directory, under /c/<slug>/manage/people/ (included from communities/urls.py)."""
+
+from django.urls import path
+
+from communities.views import directory
+
+urlpatterns = [
+    path("", directory.directory_list, name="directory_list"),
+    path("export.csv", directory.directory_export, name="directory_export"),
+    path("tag/", directory.directory_tag, name="directory_tag"),
+    path("message/", directory.directory_message, name="directory_message"),
+    path("<int:membership_id>/", directory.directory_member, name="directory_member"),
+    path("<int:membership_id>/contacts/", directory.directory_member_contact, name="directory_member_contact"),
+    path("<int:membership_id>/tags/", directory.directory_member_tag_add, name="directory_member_tag_add"),
+    path(
+        "<int:membership_id>/tags/<int:tag_id>/remove/",
+        directory.directory_member_tag_remove,
+        name="directory_member_tag_remove",
+    ),
+]

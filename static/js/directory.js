@@ -1,0 +1,39 @@
+// Member directory: select everyone on the page, and say how many people a bulk action will touch.
+// Event delegation, so it keeps working after htmx swaps the results.
+(() => {
+  const ids = (form) => Array.from(form.querySelectorAll("input[name='ids']"));
+
+  function describe(form) {
+    const label = form.querySelector("#directory-selected");
+    const everyone = form.querySelector("#directory-everyone");
+    const pageAll = form.querySelector("#directory-page-all");
+    if (!label) return;
+    const boxes = ids(form);
+    const ticked = boxes.filter((box) => box.checked).length;
+    if (pageAll) {
+      pageAll.checked = boxes.length > 0 && ticked === boxes.length;
+      pageAll.indeterminate = ticked > 0 && ticked < boxes.length;
+    }
+    if (everyone && everyone.checked) {
+      label.textContent = label.dataset.templateAll;
+    } else if (ticked) {
+      label.textContent = label.dataset.templateSome.replace("%(count)s", ticked);
+    } else {
+      label.textContent = label.dataset.templateNone;
+    }
+  }
+
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest("#directory-bulk");
+    if (!form) return;
+    if (event.target.id === "directory-page-all") {
+      ids(form).forEach((box) => { box.checked = event.target.checked; });
+    } else if (event.target.id === "directory-everyone") {
+      ids(form).forEach((box) => { box.checked = event.target.checked; });
+    } else if (event.target.name === "ids" && !event.target.checked) {
+      const everyone = form.querySelector("#directory-everyone");
+      if (everyone) everyone.checked = false;
+    }
+    describe(form);
+  });
+})();
