@@ -9,5 +9,6 @@ router = DefaultRouter()
 
 urlpatterns = [
     path("me/", members_api.me, name="me"),
+    path("me/data/", members_api.me_data, name="me-data"),
     *router.urls,
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", member_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
+    path("c/<slug:slug>/manage/import/", include("members.urls_import")),
     path("c/", include("communities.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),

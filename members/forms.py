@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -17,18 +18,111 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
     name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    personal_data = forms.BooleanField(
+        label=_("I agree to the processing of my personal data"),
+        help_text=_("Kindred keeps your name, e-mail and what you do in communities to run them. Required by law."),
+        error_messages={"required": _("Without this consent we cannot create your account.")},
+    )
 
-    field_order = ["name", "email", "password1", "password2"]
+    field_order = ["name", "email", "password1", "password2", "personal_data"]
 
     def signup(self, request, user):
+        from members import services
+        from members.models import ConsentRecord
+
         user.name = self.cleaned_data["name"].strip()
         user.language = supported_language(translation.get_language())
         user.save(update_fields=["name", "language"])
+        services.consent_record(user=user, kind=ConsentRecord.Kind.PERSONAL_DATA, granted=True, source="sign-up")
 
 
-class PreferencesForm(forms.ModelForm):
+AVATAR_MAX_BYTES = 2 * 1024 * 1024
+PHONE = RegexValidator(r"^\+?[0-9 ()\-.]{5,32}$", _("Enter a phone number: digits, spaces, +, ( ) and - only."))
+
+
+class ProfileForm(forms.ModelForm):
+    """The account page: who you are, how we speak to you, what we may send you."""
+
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    avatar = forms.ImageField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 2 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    avatar_remove = forms.BooleanField(label=_("Remove my photo"), required=False)
 
     class Meta:
         model = User
-        fields = ["name", "language", "timezone"]
+        fields = [
+            "name",
+            "phone",
+            "city",
+            "bio",
+            "language",
+            "timezone",
+            "consent_news",
+            "consent_reminders",
+            "consent_reports",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        help_texts = {
+            "bio": _("A few words for the managers and members of your communities. Plain text."),
+            "consent_news": _("News of your communities and calls to help when they are needed."),
+            "consent_reminders": _("Reminders before events you registered for."),
+            "consent_reports": _("Once a month: what was raised and done."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].validators.append(PHONE)
+        self.fields["bio"].max_length = 2000
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and avatar.size > AVATAR_MAX_BYTES:
+            raise forms.ValidationError(_("The photo is larger than 2 MB. Choose a smaller one."))
+        return avatar
+
+    def clean_bio(self):
+        bio = self.cleaned_data["bio"]
+        if len(bio) > 2000:
+            raise forms.ValidationError(_("Please keep it under 2,000 characters."))
+        return bio
+
+    @property
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted for good."),
+        error_messages={"required": _("Tick this box to confirm.")},
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Up to 5 MB. Save your spreadsheet as CSV (comma or semicolon separated)."),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self):
+        from members.imports import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB. Split it into smaller files and import them one by one.")
+            )
+        return upload

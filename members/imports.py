@@ -74,6 +74,10 @@ class Row:
         return not self.errors
 
     @property
+    def role_label(self):
+        return Membership.Role(self.role).label
+
+    @property
     def messages(self):
         return [reason_text(error) for error in self.errors]
 
@@ -254,6 +258,10 @@ class Preview:
     first: list  # Classified, the first PREVIEW_ROWS rows
     problems: list  # Classified rows that will be skipped, the first 200
     problems_more: int
+
+    @property
+    def importable(self):
+        return self.total - self.counts[SKIP]
 
 
 def import_preview(member_import):

@@ -1,30 +1,40 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from members import services
-from members.forms import PreferencesForm, supported_language
+from communities.models import MemberImport
+from communities.selectors import community_for_manager
+from members import imports, services
+from members.forms import AccountDeleteForm, ImportUploadForm, ProfileForm, supported_language
+from members.models import ConsentRecord, User
 
 
 @login_required
 def account(request):
-    form = PreferencesForm(request.POST or None, instance=request.user)
+    # The form works on a copy, so a rejected value never shows in the page's header.
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        services.user_update_preferences(
+        services.user_update_profile(
             user=request.user,
-            name=form.cleaned_data["name"],
-            language=form.cleaned_data["language"],
-            timezone_name=form.cleaned_data["timezone"],
+            changes=form.changes,
+            avatar=form.cleaned_data["avatar"] or None,
+            avatar_remove=form.cleaned_data["avatar_remove"],
         )
-        messages.success(request, _("Your preferences are saved."))
+        messages.success(request, _("Your profile is saved."))
         response = redirect("members:account")
         response.set_cookie("django_language", request.user.language, samesite="Lax")
         return response
-    return render(request, "members/account.html", {"form": form})
+    consents = services.consents_current(user=request.user)
+    consent_fields = [(form[name], consents.get(kind)) for name, kind in services.CONSENT_FIELDS.items()]
+    personal = consents.get(ConsentRecord.Kind.PERSONAL_DATA)
+    context = {"form": form, "consent_fields": consent_fields, "personal_data": personal}
+    return render(request, "members/account.html", context)
 
 
 @require_POST
@@ -51,3 +61,108 @@ def api_token(request):
         return redirect("members:api_token")
     token = Token.objects.filter(user=request.user).values_list("key", flat=True).first()
     return render(request, "members/api_token.html", {"token": token, "api_docs_url": reverse("api-docs")})
+
+
+@login_required
+def personal_data(request):
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_delete(user=request.user, password=form.cleaned_data["password"])
+        except services.MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            logout(request)
+            messages.success(request, _("Your account and your data are deleted. Thank you for being with us."))
+            return redirect("home")
+    sole = services.communities_only_managed_by(request.user)
+    return render(request, "members/personal_data.html", {"form": form, "sole_manager_of": sole})
+
+
+@login_required
+def personal_data_download(request):
+    data = services.user_data_export(user=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="kindred-my-data.json"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# CSV import of members, for a community's managers: /c/<slug>/manage/import/
+
+
+def _import_for_manager(request, slug, pk):
+    community = community_for_manager(request.user, slug)
+    return get_object_or_404(MemberImport.objects.select_related("community"), pk=pk, community=community)
+
+
+REPORT_ROWS = 500
+
+
+def _report_context(member_import):
+    skipped = [
+        (item["row"], item["email"], [imports.reason_text(error) for error in item["errors"]])
+        for item in member_import.errors[:REPORT_ROWS]
+    ]
+    return {"tab": "import", "skipped": skipped, "skipped_more": max(0, len(member_import.errors) - REPORT_ROWS)}
+
+
+@login_required
+def import_start(request, slug):
+    community = community_for_manager(request.user, slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            member_import = services.member_import_create(
+                community=community, uploaded_by=request.user, file_name=upload.name, raw=upload.read()
+            )
+        except services.MemberError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("member_import:detail", slug=slug, pk=member_import.pk)
+    recent = MemberImport.objects.filter(community=community).select_related("uploaded_by")[:10]
+    context = {"community": community, "form": form, "imports": recent, "tab": "import"}
+    return render(request, "members/import_start.html", context)
+
+
+@login_required
+def import_detail(request, slug, pk):
+    member_import = _import_for_manager(request, slug, pk)
+    preview = None
+    if member_import.status == MemberImport.Status.PREVIEW:
+        preview = imports.import_preview(member_import)
+    context = {"community": member_import.community, "member_import": member_import, "preview": preview}
+    return render(request, "members/import_detail.html", {**context, **_report_context(member_import)})
+
+
+@login_required
+def import_progress(request, slug, pk):
+    """The progress bar and, once done, the report: polled by htmx every second."""
+    member_import = _import_for_manager(request, slug, pk)
+    context = {"community": member_import.community, "member_import": member_import}
+    return render(request, "members/import_detail.html#status", {**context, **_report_context(member_import)})
+
+
+@login_required
+@require_POST
+def import_confirm(request, slug, pk):
+    member_import = _import_for_manager(request, slug, pk)
+    try:
+        services.member_import_confirm(member_import=member_import)
+    except services.MemberError as exc:
+        messages.error(request, str(exc))
+    return redirect("member_import:detail", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request, slug, pk):
+    member_import = _import_for_manager(request, slug, pk)
+    try:
+        services.member_import_cancel(member_import=member_import)
+    except services.MemberError as exc:
+        messages.error(request, str(exc))
+        return redirect("member_import:detail", slug=slug, pk=pk)
+    messages.success(request, _("The import is cancelled; nobody was added."))
+    return redirect("member_import:start", slug=slug)

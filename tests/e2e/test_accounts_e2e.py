@@ -19,6 +19,7 @@ def test_a_person_signs_up_confirms_and_sees_their_account(page_factory):
     page.get_by_label("Email").fill("nina@example.org")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
+    page.locator("#id_personal_data").check()
     screenshot(page, "signup-phone-en")
     page.get_by_role("button", name="Sign Up").click()
 

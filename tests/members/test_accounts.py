@@ -21,7 +21,7 @@ def sign_up(client, commit, email="new@example.org", name="Nina Volkova"):
     with commit():
         return client.post(
             reverse("account_signup"),
-            {"name": name, "email": email, "password1": PASSWORD, "password2": PASSWORD},
+            {"name": name, "email": email, "password1": PASSWORD, "password2": PASSWORD, "personal_data": "on"},
         )
 
 
