@@ -3,9 +3,12 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from events import api as events_api
 from members import api as members_api
 
 router = DefaultRouter()
+router.register("events", events_api.EventViewSet, basename="event")
+router.register("registrations", events_api.RegistrationViewSet, basename="registration")
 
 urlpatterns = [
     path("me/", members_api.me, name="me"),

@@ -16,6 +16,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "events-reminders-send": {
+        "task": "events.tasks.event_reminders_send",
+        "schedule": crontab(minute="*/5"),
+    },
+    "events-complete-due": {
+        "task": "events.tasks.events_complete_due",
+        "schedule": crontab(minute="7,37"),
+    },
     "messages-requeue-stale": {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),

@@ -4,6 +4,7 @@ Every variable is listed in ``ENVIRONMENT`` below with its default and meaning; 
 same table. Production (``DEBUG`` off) has no default for secrets and passes ``check --deploy``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -303,3 +304,9 @@ LOGGING = {
 MESSAGE_MAX_ATTEMPTS = 6
 MESSAGE_RETRY_BASE_SECONDS = 60
 MESSAGE_REQUEUE_AFTER_MINUTES = 10
+
+# Events: reminders go out this long before the start (each once per registration, by a periodic
+# scan, see events.tasks.event_reminders_send); a published event is completed (no-shows recorded,
+# attendees thanked) this long after it ends.
+EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=2)]
+EVENT_COMPLETE_AFTER = timedelta(hours=2)
