@@ -1,0 +1,221 @@
+"""Manager pages under /c/<slug>/manage/: settings, join requests, invitations, invite links,
+announcements and the people with roles. Anyone but the community's managers (and staff) gets a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities import selectors, selectors_public
+from communities.forms import (
+    AnnouncementForm,
+    CommunityForm,
+    GiveRoleForm,
+    InvitationForm,
+    InviteLinkForm,
+    RoleForm,
+)
+from communities.models import Membership
+from communities.services import CommunityError
+from communities.services import announcements as announcement_services
+from communities.services import community as community_services
+from communities.services import invitations as invitation_services
+from communities.services import membership as membership_services
+
+PAGE_SIZE = 50
+Role = Membership.Role
+
+
+def _render(request, template, community, tab, **context):
+    context.update(community=community, tab=tab, pending_count=selectors_public.pending_count(community))
+    return render(request, template, context)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _back(request, name, community):
+    return redirect(f"communities:{name}", slug=community.slug)
+
+
+@login_required
+def manage_settings(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    form = CommunityForm(request.POST or None, request.FILES or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = community_services.community_update(
+                community=community, actor=request.user, **form.cleaned_data
+            )
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The community's settings are saved."))
+            return redirect("communities:manage", slug=community.slug)
+    community.refresh_from_db()  # a rejected form must not show its values as saved in the header
+    return _render(request, "communities/manage/settings.html", community, "settings", form=form)
+
+
+@login_required
+def manage_requests(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    page = _page(request, selectors_public.pending_requests(community))
+    return _render(request, "communities/manage/requests.html", community, "requests", page=page)
+
+
+@require_POST
+@login_required
+def manage_request_decide(request, slug, pk, decision):
+    community = selectors.community_for_manager(request.user, slug)
+    membership = selectors_public.membership_in(community, pk)
+    decide = membership_services.membership_approve if decision == "approve" else membership_services.membership_decline
+    error = ""
+    try:
+        decide(membership=membership, actor=request.user)
+    except CommunityError as exc:
+        error = str(exc)
+    if request.htmx:
+        context = {"request_row": membership, "decision": "" if error else decision, "error": error}
+        return render(request, "communities/manage/requests.html#request-row", {"community": community, **context})
+    if error:
+        messages.error(request, error)
+    return _back(request, "manage_requests", community)
+
+
+@login_required
+def manage_invitations(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_services.invitation_send(community=community, invited_by=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, _("The invitation is on its way to %(email)s.") % form.cleaned_data)
+            return _back(request, "manage_invitations", community)
+    page = _page(request, selectors_public.invitations_of(community))
+    context = {"form": form, "page": page, "now": timezone.now()}
+    return _render(request, "communities/manage/invitations.html", community, "invitations", **context)
+
+
+@require_POST
+@login_required
+def manage_invitation_revoke(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    invitation = selectors_public.invitation_in(community, pk)
+    try:
+        invitation = invitation_services.invitation_revoke(invitation=invitation, actor=request.user)
+    except CommunityError as exc:
+        messages.error(request, str(exc))
+    if request.htmx:
+        context = {"community": community, "invitation": invitation, "now": timezone.now()}
+        return render(request, "communities/manage/invitations.html#invitation-row", context)
+    return _back(request, "manage_invitations", community)
+
+
+@login_required
+def manage_links(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    form = InviteLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_services.invite_link_create(community=community, created_by=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The invite link is ready: copy it and share it."))
+            return _back(request, "manage_links", community)
+    page = _page(request, selectors_public.invite_links_of(community))
+    context = {"form": form, "page": page, "now": timezone.now()}
+    return _render(request, "communities/manage/links.html", community, "links", **context)
+
+
+@require_POST
+@login_required
+def manage_link_revoke(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    link = selectors_public.invite_link_in(community, pk)
+    link = invitation_services.invite_link_revoke(link=link, actor=request.user)
+    if request.htmx:
+        context = {"community": community, "link": link, "now": timezone.now()}
+        return render(request, "communities/manage/links.html#link-row", context)
+    return _back(request, "manage_links", community)
+
+
+@login_required
+def manage_announcements(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement_services.announcement_publish(community=community, author=request.user, **form.cleaned_data)
+        except CommunityError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Published. Members who asked for news will receive it by e-mail."))
+            return _back(request, "manage_announcements", community)
+    page = _page(request, selectors_public.announcements_of(community))
+    context = {"form": form, "page": page}
+    return _render(request, "communities/manage/announcements.html", community, "announcements", **context)
+
+
+@login_required
+def manage_roles(request, slug):
+    """The managers and hosts, with a form to give a member a role by their e-mail."""
+    community = selectors.community_for_manager(request.user, slug)
+    form = GiveRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = selectors_public.active_member_by_email(community, form.cleaned_data["email"])
+        if membership is None:
+            form.add_error("email", _("No active member of this community has this e-mail."))
+        elif _change_role(request, membership, form.cleaned_data["role"]):
+            return _back(request, "manage_roles", community)
+    context = {"form": form, "people": selectors_public.people_with_roles(community), "role_choices": Role.choices}
+    return _render(request, "communities/manage/roles.html", community, "roles", **context)
+
+
+@require_POST
+@login_required
+def manage_person_role(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    membership = selectors_public.membership_in(community, pk)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        _change_role(request, membership, form.cleaned_data["role"])
+    return _after_people_change(request, community)
+
+
+@require_POST
+@login_required
+def manage_person_remove(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    membership = selectors_public.membership_in(community, pk)
+    try:
+        membership_services.membership_remove(membership=membership, actor=request.user)
+    except CommunityError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s is removed from the community.") % {"name": membership.user})
+    return _after_people_change(request, community)
+
+
+def _change_role(request, membership, role):
+    try:
+        membership_services.membership_change_role(membership=membership, role=role, actor=request.user)
+    except CommunityError as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, _("%(name)s's role is saved.") % {"name": membership.user})
+    return True
+
+
+def _after_people_change(request, community):
+    # A manager who stepped down has no manager pages any more.
+    if not selectors.is_manager(request.user, community):
+        return redirect(community)
+    return _back(request, "manage_roles", community)
