@@ -1,0 +1,82 @@
+from django.contrib import admin
+
+from fundraising.models import (
+    Campaign,
+    CampaignUpdate,
+    Donation,
+    Fundraiser,
+    FundraiserUpdate,
+    ProviderEvent,
+    SandboxPayment,
+    Team,
+)
+
+TOTALS = ("raised_amount", "donor_count", "donation_count")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("title", "community", "status", "goal", "currency", *TOTALS)
+    list_filter = ("status", "community")
+    search_fields = ("title", "slug")
+    readonly_fields = TOTALS
+    raw_id_fields = ("community", "created_by")
+
+
+@admin.register(CampaignUpdate)
+class CampaignUpdateAdmin(admin.ModelAdmin):
+    list_display = ("title", "campaign", "published_at")
+    raw_id_fields = ("campaign", "author")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "campaign", "captain", *TOTALS)
+    search_fields = ("name",)
+    readonly_fields = TOTALS
+    raw_id_fields = ("campaign", "captain")
+
+
+@admin.register(Fundraiser)
+class FundraiserAdmin(admin.ModelAdmin):
+    list_display = ("title", "campaign", "owner", "status", "goal", *TOTALS)
+    list_filter = ("status",)
+    search_fields = ("title", "owner__email")
+    readonly_fields = TOTALS
+    raw_id_fields = ("campaign", "owner", "team")
+
+
+@admin.register(FundraiserUpdate)
+class FundraiserUpdateAdmin(admin.ModelAdmin):
+    list_display = ("title", "fundraiser", "published_at")
+    raw_id_fields = ("fundraiser",)
+
+
+@admin.register(Donation)
+class DonationAdmin(admin.ModelAdmin):
+    """Read-only money: statuses change only through the payment services, never by hand here."""
+
+    list_display = ("pk", "campaign", "fundraiser", "amount", "currency", "status", "donor_email", "created_at")
+    list_filter = ("status", "provider", "offline")
+    search_fields = ("donor_email", "donor_name", "provider_reference")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("campaign", "fundraiser", "team", "user", "recorded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProviderEvent)
+class ProviderEventAdmin(admin.ModelAdmin):
+    list_display = ("provider", "event_id", "donation", "outcome", "received_at")
+    list_filter = ("provider", "outcome")
+    search_fields = ("event_id",)
+    raw_id_fields = ("donation",)
+
+
+@admin.register(SandboxPayment)
+class SandboxPaymentAdmin(admin.ModelAdmin):
+    list_display = ("reference", "amount_minor", "currency", "status", "created_at")

@@ -1,0 +1,241 @@
+"""Fundraising API: public reads of campaigns, fundraisers, teams and gifts; starting a donation.
+
+Donor e-mails and private messages are included only for the campaign's managers and the
+fundraiser's owner; everyone else gets the public fields.
+"""
+
+from django.utils import translation
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from fundraising import selectors, services
+from fundraising.models import Campaign, Donation, Fundraiser, Team
+
+TOTALS = ["raised_amount", "donor_count", "donation_count"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "community",
+            "title",
+            "summary",
+            "story",
+            "goal",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "status",
+            "suggested_amounts",
+            "allow_fundraisers",
+            *TOTALS,
+        ]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "slug", "url", "campaign", "name", "goal", *TOTALS]
+
+
+class FundraiserSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    owner_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Fundraiser
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "campaign",
+            "team",
+            "event",
+            "title",
+            "story",
+            "goal",
+            "status",
+            "owner_name",
+            *TOTALS,
+        ]
+
+    def get_owner_name(self, obj) -> str:
+        return obj.owner.name or obj.owner.get_short_name()
+
+
+class DonationSerializer(serializers.ModelSerializer):
+    """Public fields; `donor_email`, a private message and the status only for those who may see them."""
+
+    donor_name = serializers.SerializerMethodField()
+    message = serializers.SerializerMethodField()
+    donor_email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Donation
+        fields = [
+            "id",
+            "campaign",
+            "fundraiser",
+            "team",
+            "amount",
+            "currency",
+            "donor_name",
+            "donor_email",
+            "anonymous",
+            "message",
+            "message_private",
+            "dedication_kind",
+            "dedication_name",
+            "status",
+            "offline",
+            "refunded_amount",
+            "created_at",
+            "succeeded_at",
+        ]
+
+    def _private(self, obj):
+        scope = self.context.get("private_scope") or (set(), set())
+        return obj.campaign_id in scope[0] or obj.fundraiser_id in scope[1]
+
+    def get_donor_name(self, obj) -> str:
+        return obj.donor_name if self._private(obj) or not obj.anonymous else ""
+
+    def get_message(self, obj) -> str:
+        return obj.message if self._private(obj) or not obj.message_private else ""
+
+    def get_donor_email(self, obj) -> str | None:
+        return obj.donor_email if self._private(obj) else None
+
+
+class DonationStartSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField()
+    fundraiser = serializers.IntegerField(required=False, allow_null=True)
+    amount = serializers.CharField(max_length=30)
+    currency = serializers.CharField(max_length=3, required=False)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField()
+    anonymous = serializers.BooleanField(default=False)
+    message = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    message_private = serializers.BooleanField(default=False)
+    dedication_kind = serializers.ChoiceField(choices=Donation.Dedication.choices, required=False, allow_blank=True)
+    dedication_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+
+
+class PublicReadMixin:
+    permission_classes = [AllowAny]
+
+
+class CampaignViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        return selectors.campaigns_visible_to(self.request.user).order_by("-created_at")
+
+
+class TeamViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeamSerializer
+
+    def get_queryset(self):
+        campaigns = selectors.campaigns_visible_to(self.request.user).values("pk")
+        teams = Team.objects.filter(campaign__in=campaigns).order_by("-raised_amount", "name")
+        if campaign := self.request.query_params.get("campaign", "").strip():
+            teams = teams.filter(campaign_id=campaign) if campaign.isdigit() else teams.none()
+        return teams
+
+
+class FundraiserViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = FundraiserSerializer
+
+    def get_queryset(self):
+        fundraisers = selectors.fundraisers_visible_to(self.request.user).order_by("-raised_amount", "pk")
+        if campaign := self.request.query_params.get("campaign", "").strip():
+            fundraisers = fundraisers.filter(campaign_id=campaign) if campaign.isdigit() else fundraisers.none()
+        return fundraisers
+
+
+class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Gifts: counted public gifts of visible campaigns, plus everything the person may read in full."""
+
+    serializer_class = DonationSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        public = Donation.objects.filter(
+            status=Donation.Status.SUCCEEDED,
+            campaign__in=selectors.campaigns_visible_to(user).values("pk"),
+        )
+        donations = (public | selectors.donations_visible_to(user)).distinct().order_by("-created_at", "-pk")
+        for field in ("campaign", "fundraiser"):
+            if value := self.request.query_params.get(field, "").strip():
+                donations = donations.filter(**{f"{field}_id": value}) if value.isdigit() else donations.none()
+        return donations
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            campaigns = set(selectors.campaigns_managed_by(user).values_list("pk", flat=True))
+            fundraisers = set(Fundraiser.objects.filter(owner=user).values_list("pk", flat=True))
+            context["private_scope"] = (campaigns, fundraisers)
+        return context
+
+    @extend_schema(
+        request=DonationStartSerializer,
+        responses={
+            201: inline_serializer(
+                "DonationStarted",
+                {
+                    "id": serializers.IntegerField(),
+                    "status": serializers.CharField(),
+                    "checkout_url": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        data = DonationStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign, fundraiser = self._target(data.validated_data)
+        try:
+            donation, checkout_url = services.donation_start(
+                campaign=campaign,
+                fundraiser=fundraiser,
+                amount=data.validated_data["amount"],
+                currency=data.validated_data.get("currency"),
+                donor=data.validated_data,
+                user=request.user,
+                language=translation.get_language(),
+            )
+        except services.AmountInvalid as exc:
+            raise ValidationError({"amount": [str(exc)]}) from exc
+        except services.FundraisingError as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        body = {"id": donation.pk, "status": donation.status, "checkout_url": request.build_absolute_uri(checkout_url)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _target(self, data):
+        campaign = selectors.campaigns_visible_to(self.request.user).filter(pk=data["campaign"]).first()
+        if campaign is None:
+            raise ValidationError({"campaign": ["No such campaign."]})
+        fundraiser = None
+        if data.get("fundraiser"):
+            fundraiser = (
+                selectors.fundraisers_visible_to(self.request.user)
+                .filter(pk=data["fundraiser"], campaign=campaign, status=Fundraiser.Status.ACTIVE)
+                .first()
+            )
+            if fundraiser is None:
+                raise ValidationError({"fundraiser": ["No such fundraiser in this campaign."]})
+        return campaign, fundraiser

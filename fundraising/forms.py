@@ -1,0 +1,166 @@
+"""Forms validate what people type; services decide. Amounts are parsed by fundraising.money."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fundraising.models import CURRENCIES, Campaign, Donation, Team
+from fundraising.money import AmountError, amount_parse
+
+
+class GiveForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Amount"), required=False, widget=forms.RadioSelect)
+    amount = forms.CharField(
+        label=_("Other amount"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "1 000"}),
+    )
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail for the receipt"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    anonymous = forms.BooleanField(label=_("Give anonymously (your name is not shown on the page)"), required=False)
+    message = forms.CharField(
+        label=_("Message (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    message_private = forms.BooleanField(label=_("Only the organisers may read my message"), required=False)
+    dedication_kind = forms.ChoiceField(
+        label=_("Dedicate this gift"), choices=Donation.Dedication.choices, required=False
+    )
+    dedication_name = forms.CharField(label=_("In honour or memory of"), max_length=150, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
+
+    def clean(self):
+        data = super().clean()
+        raw = (data.get("amount") or "").strip() or data.get("preset")
+        if not raw:
+            self.add_error("amount", _("Choose an amount or type your own."))
+            return data
+        try:
+            data["value"] = amount_parse(raw, expected_currency=self.campaign.currency)
+        except AmountError as exc:
+            self.add_error("amount", str(exc))
+        if data.get("dedication_kind") and not (data.get("dedication_name") or "").strip():
+            self.add_error("dedication_name", _("Whom is the gift dedicated to?"))
+        if not data.get("anonymous") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Tell us your name, or give anonymously."))
+        return data
+
+
+class CampaignForm(forms.ModelForm):
+    suggested = forms.CharField(
+        label=_("Suggested amounts"),
+        required=False,
+        help_text=_("Up to six amounts, separated by spaces."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "summary",
+            "story",
+            "cover",
+            "goal",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "status",
+            "allow_fundraisers",
+        ]
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 8}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = CURRENCIES
+        if self.instance.pk:
+            self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
+
+    def service_data(self):
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data["suggested_amounts"] = self.cleaned_data["suggested"].replace(",", " ").split()
+        return data
+
+
+class FundraiserForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    goal = forms.DecimalField(label=_("Goal"), max_digits=12, decimal_places=2, min_value=1)
+    story = forms.CharField(
+        label=_("Your story"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_("Why this matters to you. Simple formatting and links."),
+    )
+    cover = forms.ImageField(label=_("Image"), required=False)
+
+
+class FundraiserOpenForm(FundraiserForm):
+    team = forms.ModelChoiceField(
+        label=_("Join a team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
+    )
+    team_name = forms.CharField(label=_("Or start a new team"), max_length=120, required=False)
+    event = forms.ModelChoiceField(
+        label=_("For an event"), queryset=None, required=False, empty_label=_("Not for an event")
+    )
+
+    def __init__(self, *args, campaign, events=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(campaign=campaign)
+        if events is None:
+            del self.fields["event"]
+        else:
+            self.fields["event"].queryset = events
+
+
+class UpdateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class OfflineDonationForm(forms.Form):
+    amount = forms.CharField(label=_("Amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    donor_name = forms.CharField(label=_("Donor's name"), max_length=150, required=False)
+    donor_email = forms.EmailField(
+        label=_("Donor's e-mail"), required=False, help_text=_("If given, the donor gets a receipt.")
+    )
+    fundraiser = forms.ModelChoiceField(
+        label=_("Credit to a fundraiser"), queryset=None, required=False, empty_label=_("The campaign itself")
+    )
+    anonymous = forms.BooleanField(label=_("Anonymous on public pages"), required=False)
+    note = forms.CharField(label=_("Note (cash at an event, bank transfer…)"), max_length=200, required=False)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fundraiser"].queryset = campaign.fundraisers.order_by("title")
+
+
+class RefundForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Amount refunded"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to refund the whole donation."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it hidden?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The owner receives this by e-mail."),
+    )
+
+
+class ThankForm(forms.Form):
+    note = forms.CharField(label=_("Your thank-you note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,0 +1,325 @@
+"""Campaigns, fundraisers, teams and donations.
+
+Totals on Campaign, Team and Fundraiser are denormalised for O(1) pages. Only
+fundraising.services.payments moves them, in the same transaction as the donation's status change.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
+
+CURRENCIES = [("RUB", "RUB"), ("EUR", "EUR"), ("USD", "USD"), ("GBP", "GBP")]
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
+
+
+class Totals(models.Model):
+    """Raised money (succeeded less refunds), distinct donors and counted donations."""
+
+    raised_amount = money_field(_("raised"), default=0, editable=False)
+    donor_count = models.PositiveIntegerField(_("donors"), default=0, editable=False)
+    donation_count = models.PositiveIntegerField(_("donations"), default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def progress_percent(self):
+        goal = getattr(self, "goal", None)
+        if not goal:
+            return 0
+        return min(100, int(self.raised_amount * 100 / goal))
+
+
+class Campaign(Totals):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    summary = models.CharField(_("summary"), max_length=240, blank=True, help_text=_("One sentence for share cards."))
+    story = models.TextField(_("story"), blank=True, help_text=_("Simple formatting and links."))
+    cover = models.ImageField(_("cover image"), upload_to="fundraising/campaigns/", blank=True)
+    goal = money_field(_("goal"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default=settings.DEFAULT_CURRENCY)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.DRAFT)
+    suggested_amounts = models.JSONField(_("suggested amounts"), default=list, blank=True)
+    allow_fundraisers = models.BooleanField(_("supporters may open fundraisers"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gt=0), name="campaign_goal_positive"),
+            models.CheckConstraint(condition=Q(raised_amount__gte=0), name="campaign_raised_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("fundraising:campaign", kwargs={"slug": self.slug})
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class CampaignUpdate(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"), default=now)
+
+    class Meta:
+        verbose_name = _("campaign update")
+        verbose_name_plural = _("campaign updates")
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return self.title
+
+
+class Team(Totals):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80)
+    captain = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    goal = money_field(_("goal"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["-raised_amount", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="team_slug_unique_per_campaign"),
+            models.CheckConstraint(condition=Q(raised_amount__gte=0), name="team_raised_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("fundraising:team", kwargs={"slug": self.campaign.slug, "team": self.slug})
+
+
+class Fundraiser(Totals):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        HIDDEN = "hidden", _("hidden")
+        ENDED = "ended", _("ended")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="fundraisers")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fundraisers")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="fundraisers")
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fundraisers",
+        verbose_name=_("event"),
+    )
+    title = models.CharField(_("title"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    story = models.TextField(_("story"), blank=True, help_text=_("Simple formatting and links."))
+    cover = models.ImageField(_("image"), upload_to="fundraising/fundraisers/", blank=True)
+    goal = money_field(_("goal"))
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
+    hidden_reason = models.TextField(_("why it was hidden"), blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+
+    class Meta:
+        verbose_name = _("fundraiser")
+        verbose_name_plural = _("fundraisers")
+        ordering = ["-raised_amount", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(goal__gt=0), name="fundraiser_goal_positive"),
+            models.CheckConstraint(condition=Q(raised_amount__gte=0), name="fundraiser_raised_not_negative"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status", "-raised_amount"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("fundraising:fundraiser", kwargs={"slug": self.slug})
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class FundraiserUpdate(models.Model):
+    fundraiser = models.ForeignKey(Fundraiser, on_delete=models.CASCADE, related_name="updates")
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(_("published at"), default=now)
+
+    class Meta:
+        verbose_name = _("fundraiser update")
+        verbose_name_plural = _("fundraiser updates")
+        ordering = ["-published_at"]
+
+    def __str__(self):
+        return self.title
+
+
+def new_idempotency_key():
+    return secrets.token_hex(16)
+
+
+class Donation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        REFUNDED = "refunded", _("refunded")
+
+    class Dedication(models.TextChoices):
+        NONE = "", _("no dedication")
+        HONOUR = "honour", _("in honour of")
+        MEMORY = "memory", _("in memory of")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
+    fundraiser = models.ForeignKey(
+        Fundraiser, on_delete=models.PROTECT, null=True, blank=True, related_name="donations"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="donations")
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    donor_name = models.CharField(_("name"), max_length=150, blank=True)
+    donor_email = models.EmailField(_("e-mail"), blank=True)
+    # Who counts as one donor: the lower-cased e-mail, or this donation alone when there is none.
+    donor_key = models.CharField(max_length=254, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="donations"
+    )
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    message_private = models.BooleanField(_("message only for the organisers"), default=False)
+    dedication_kind = models.CharField(_("dedication"), max_length=8, choices=Dedication, blank=True, default="")
+    dedication_name = models.CharField(_("dedicated to"), max_length=150, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    provider = models.CharField(_("provider"), max_length=20)
+    provider_reference = models.CharField(_("provider reference"), max_length=120, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key, editable=False)
+    offline = models.BooleanField(_("offline"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    offline_note = models.CharField(_("note"), max_length=200, blank=True)
+    refunded_amount = money_field(_("refunded"), default=0)
+    refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
+    thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    succeeded_at = models.DateTimeField(_("succeeded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__gte=0, refunded_amount__lte=F("amount")),
+                name="donation_refund_within_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=~Q(provider_reference=""),
+                name="donation_provider_reference_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "-created_at"]),
+            models.Index(fields=["fundraiser", "status", "-created_at"]),
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["donor_key"]),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} ({self.get_status_display()})"
+
+    @property
+    def public_name(self):
+        return "" if self.anonymous else self.donor_name
+
+    @property
+    def counts(self):
+        """Whether this donation is in the totals: succeeded (or refunded only in part)."""
+        return self.status in COUNTED_STATUSES and self.refunded_amount < self.amount
+
+    @property
+    def net_amount(self):
+        return self.amount - self.refunded_amount if self.status in COUNTED_STATUSES else 0
+
+
+COUNTED_STATUSES = (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED)
+
+
+class ProviderEvent(models.Model):
+    """A provider's callback, recorded once under (provider, event_id) together with its effect."""
+
+    provider = models.CharField(_("provider"), max_length=20)
+    event_id = models.CharField(_("event"), max_length=200)
+    donation = models.ForeignKey(Donation, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=40, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=now)
+
+    class Meta:
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once")]
+
+    def __str__(self):
+        return f"{self.provider}:{self.event_id}"
+
+
+class SandboxPayment(models.Model):
+    """The built-in test provider's own record of a payment, as a real provider keeps one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    reference = models.CharField(max_length=64, unique=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    description = models.CharField(max_length=200, blank=True)
+    return_url = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("sandbox payment")
+        verbose_name_plural = _("sandbox payments")
+
+    def __str__(self):
+        return self.reference

@@ -1,0 +1,150 @@
+"""Fundraising reads, scoped by who asks. Views and the API get objects through these."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from communities.models import Community, Membership
+from communities.selectors import communities_managed_by, is_manager
+from fundraising.models import Campaign, Donation, Fundraiser, Team
+
+S = Donation.Status
+
+
+def campaigns_public():
+    """Campaigns anyone may see: active or ended, of public communities."""
+    return Campaign.objects.filter(
+        status__in=[Campaign.Status.ACTIVE, Campaign.Status.ENDED],
+        community__visibility=Community.Visibility.PUBLIC,
+    ).select_related("community")
+
+
+def campaigns_visible_to(user):
+    visible = Q(status__in=[Campaign.Status.ACTIVE, Campaign.Status.ENDED]) & (
+        Q(community__visibility=Community.Visibility.PUBLIC)
+        | Q(community__memberships__user_id=user.pk or 0, community__memberships__status=Membership.Status.ACTIVE)
+    )
+    if user.is_authenticated and user.is_staff:
+        return Campaign.objects.select_related("community")
+    if user.is_authenticated:
+        visible |= Q(community__in=communities_managed_by(user))
+    return Campaign.objects.filter(visible).select_related("community").distinct()
+
+
+def campaign_for_viewer(user, slug):
+    campaign = campaigns_visible_to(user).filter(slug=slug).first()
+    if campaign is None:
+        raise Http404("No such campaign.")
+    return campaign
+
+
+def campaign_for_manager(user, slug):
+    campaign = Campaign.objects.select_related("community").filter(slug=slug).first()
+    if campaign is None or not is_manager(user, campaign.community):
+        raise Http404("No such campaign.")
+    return campaign
+
+
+def campaigns_managed_by(user):
+    if user.is_authenticated and user.is_staff:
+        return Campaign.objects.select_related("community")
+    return Campaign.objects.filter(community__in=communities_managed_by(user)).select_related("community")
+
+
+def fundraisers_visible_to(user):
+    """Active fundraisers of visible campaigns; owners and the campaign's managers also see hidden ones."""
+    campaigns = campaigns_visible_to(user).values("pk")
+    visible = Q(campaign__in=campaigns, status__in=[Fundraiser.Status.ACTIVE, Fundraiser.Status.ENDED])
+    if user.is_authenticated:
+        visible |= Q(owner=user) | Q(campaign__in=campaigns_managed_by(user).values("pk"))
+    return Fundraiser.objects.filter(visible).select_related("campaign__community", "owner", "team")
+
+
+def fundraiser_for_viewer(user, slug):
+    fundraiser = fundraisers_visible_to(user).filter(slug=slug).first()
+    if fundraiser is None:
+        raise Http404("No such fundraiser.")
+    return fundraiser
+
+
+def fundraiser_for_owner(user, slug):
+    fundraiser = fundraiser_for_viewer(user, slug)
+    if fundraiser.owner_id != user.pk:
+        raise Http404("No such fundraiser.")
+    return fundraiser
+
+
+def can_see_private(user, fundraiser=None, campaign=None):
+    """Donor e-mails and private messages: the campaign's managers and the fundraiser's owner."""
+    if not user.is_authenticated:
+        return False
+    if fundraiser is not None and fundraiser.owner_id == user.pk:
+        return True
+    return is_manager(user, (campaign or fundraiser.campaign).community)
+
+
+def team_for_viewer(user, campaign_slug, team_slug):
+    campaign = campaign_for_viewer(user, campaign_slug)
+    team = Team.objects.filter(campaign=campaign, slug=team_slug).select_related("captain").first()
+    if team is None:
+        raise Http404("No such team.")
+    team.campaign = campaign
+    return team
+
+
+def leaderboard_fundraisers(campaign, limit=10):
+    return (
+        Fundraiser.objects.filter(campaign=campaign, status=Fundraiser.Status.ACTIVE)
+        .select_related("owner", "team")
+        .order_by("-raised_amount", "created_at")[:limit]
+    )
+
+
+def leaderboard_teams(campaign, limit=10):
+    return Team.objects.filter(campaign=campaign).order_by("-raised_amount", "name")[:limit]
+
+
+def donations_recent_public(limit=8, **scope):
+    """Recent counted gifts for a public page; anonymous donors' names are blanked by the template."""
+    return (
+        Donation.objects.filter(status=S.SUCCEEDED, **scope)
+        .only(
+            "donor_name",
+            "anonymous",
+            "amount",
+            "currency",
+            "message",
+            "message_private",
+            "succeeded_at",
+            "dedication_kind",
+            "dedication_name",
+        )
+        .order_by("-succeeded_at")[:limit]
+    )
+
+
+def donations_for_campaign_manager(campaign):
+    return Donation.objects.filter(campaign=campaign).select_related("fundraiser", "team", "recorded_by")
+
+
+def donations_visible_to(user):
+    """Donations the person may read in full: of campaigns they manage, of their fundraisers, their own."""
+    if not user.is_authenticated:
+        return Donation.objects.none()
+    if user.is_staff:
+        return Donation.objects.all()
+    return Donation.objects.filter(
+        Q(campaign__in=campaigns_managed_by(user).values("pk")) | Q(fundraiser__owner=user) | Q(user=user)
+    )
+
+
+def my_fundraisers(user):
+    return Fundraiser.objects.filter(owner=user).select_related("campaign", "team").order_by("-created_at")
+
+
+def my_donations(user):
+    return (
+        Donation.objects.filter(Q(user=user) | Q(donor_email__iexact=user.email))
+        .exclude(status=S.PENDING)
+        .select_related("campaign", "fundraiser")
+        .order_by("-created_at")
+    )

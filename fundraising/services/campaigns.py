@@ -1,0 +1,120 @@
+"""Campaigns and their updates, written by the community's managers."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from config.sanitize import sanitize_html
+from fundraising.models import COUNTED_STATUSES, Campaign, CampaignUpdate, Donation
+from fundraising.money import AmountError, amount_parse
+from fundraising.services import notifications
+from fundraising.services.donations import require_manager
+from fundraising.services.errors import FundraisingError
+
+CAMPAIGN_FIELDS = (
+    "title",
+    "summary",
+    "story",
+    "cover",
+    "goal",
+    "currency",
+    "starts_on",
+    "ends_on",
+    "status",
+    "suggested_amounts",
+    "allow_fundraisers",
+)
+
+
+def unique_slug(model, text, **scope):
+    base = slugify(text, allow_unicode=False)[:60] or "page"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug, **scope).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def suggested_amounts_parse(values, currency):
+    """A list of amounts kept as strings ("500.00"), sorted, without duplicates."""
+    try:
+        amounts = sorted({amount_parse(v, minimum="0.01", maximum="9999999999.99") for v in values if str(v).strip()})
+    except AmountError as exc:
+        raise FundraisingError(_("Suggested amounts: %(error)s") % {"error": exc}) from exc
+    return [str(a) for a in amounts][:6]
+
+
+@transaction.atomic
+def campaign_create(*, community, actor, data, now=None):
+    require_manager(actor, community)
+    campaign = Campaign(community=community, created_by=actor, created_at=now or timezone.now())
+    campaign.slug = unique_slug(Campaign, data["title"])
+    return _campaign_save(campaign, data)
+
+
+@transaction.atomic
+def campaign_edit(*, campaign, actor, data):
+    require_manager(actor, campaign.community)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.donation_count and data.get("currency", campaign.currency) != campaign.currency:
+        raise FundraisingError(_("The currency cannot change once donations have arrived."))
+    return _campaign_save(campaign, data)
+
+
+def _campaign_save(campaign, data):
+    for field in CAMPAIGN_FIELDS:
+        if field in data and not (field == "cover" and not data[field]):
+            setattr(campaign, field, data[field])
+    campaign.story = sanitize_html(campaign.story)
+    campaign.suggested_amounts = suggested_amounts_parse(campaign.suggested_amounts or [], campaign.currency)
+    if campaign.ends_on and campaign.starts_on and campaign.ends_on < campaign.starts_on:
+        raise FundraisingError(_("The campaign cannot end before it starts."))
+    campaign.full_clean(exclude=["community", "created_by"])
+    campaign.save()
+    return campaign
+
+
+def campaign_update_post(*, campaign, actor, title, body, now=None):
+    require_manager(actor, campaign.community)
+    return CampaignUpdate.objects.create(
+        campaign=campaign,
+        author=actor,
+        title=title.strip(),
+        body=sanitize_html(body),
+        published_at=now or timezone.now(),
+    )
+
+
+def campaign_end(*, campaign_id, now=None):
+    """End an active campaign and write to its donors (each e-mail once). Running it again does nothing new."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().select_related("community").get(pk=campaign_id)
+        if campaign.status == Campaign.Status.ACTIVE:
+            campaign.status, campaign.ended_at = Campaign.Status.ENDED, now
+            campaign.save(update_fields=["status", "ended_at"])
+        if campaign.status != Campaign.Status.ENDED:
+            return campaign
+        donations = (
+            Donation.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES)
+            .exclude(donor_email="")
+            .select_related("user")
+            .order_by("donor_key", "-created_at")
+            .distinct("donor_key")
+        )
+        notifications.campaign_ended(campaign=campaign, donations=donations)
+    return campaign
+
+
+def campaigns_due_to_end(*, now=None):
+    """Ids of active campaigns whose last day has passed (in the organisation's time zone)."""
+    today = timezone.localdate(now or timezone.now())
+    return list(Campaign.objects.filter(status=Campaign.Status.ACTIVE, ends_on__lt=today).values_list("pk", flat=True))
+
+
+def campaign_end_by_manager(*, campaign, actor, now=None):
+    require_manager(actor, campaign.community)
+    if campaign.status != Campaign.Status.ACTIVE:
+        raise FundraisingError(_("Only an active campaign can be ended."))
+    return campaign_end(campaign_id=campaign.pk, now=now)

@@ -1,0 +1,155 @@
+"""Starting a donation, offline gifts, refunds and thanks."""
+
+import logging
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities.selectors import is_manager
+from fundraising.models import Donation
+from fundraising.money import AmountError, amount_parse
+from fundraising.providers import get_provider
+from fundraising.services import notifications
+from fundraising.services.errors import FundraisingError, ProviderUnavailable
+from fundraising.services.payments import donation_transition
+
+logger = logging.getLogger(__name__)
+
+
+class AmountInvalid(FundraisingError):
+    pass
+
+
+def donor_key_for(email):
+    return email.strip().lower() if email else f"donation:{uuid.uuid4().hex}"
+
+
+def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, user=None, language="en", now=None):
+    """Record a pending donation and create its payment at the provider. Returns (donation, checkout_url).
+
+    `donor` holds name, email, anonymous, message, message_private, dedication_kind, dedication_name.
+    """
+    _check_open(campaign, fundraiser)
+    try:
+        value = amount_parse(amount, currency=currency, expected_currency=campaign.currency)
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+    provider = get_provider()
+    donation = Donation.objects.create(
+        campaign=campaign,
+        fundraiser=fundraiser,
+        team_id=fundraiser.team_id if fundraiser else None,
+        amount=value,
+        currency=campaign.currency,
+        user=user if user and user.is_authenticated else None,
+        language=language,
+        provider=provider.name,
+        created_at=now or timezone.now(),
+        **_donor_fields(donor),
+    )
+    return donation, _payment_create(provider, donation)
+
+
+def _donor_fields(donor):
+    email = (donor.get("email") or "").strip()
+    kind = donor.get("dedication_kind") or ""
+    return {
+        "donor_name": (donor.get("name") or "").strip(),
+        "donor_email": email,
+        "donor_key": donor_key_for(email),
+        "anonymous": bool(donor.get("anonymous")),
+        "message": (donor.get("message") or "").strip(),
+        "message_private": bool(donor.get("message_private")),
+        "dedication_kind": kind,
+        "dedication_name": (donor.get("dedication_name") or "").strip() if kind else "",
+    }
+
+
+def _check_open(campaign, fundraiser):
+    if not campaign.is_active:
+        raise FundraisingError(_("This campaign is not taking donations."))
+    if fundraiser is not None and (fundraiser.campaign_id != campaign.pk or not fundraiser.is_active):
+        raise FundraisingError(_("This fundraiser is not taking donations."))
+
+
+def _payment_create(provider, donation):
+    try:
+        reference, checkout_url = provider.create_payment(donation)
+    except ProviderUnavailable:
+        logger.exception("provider %s refused donation %s", provider.name, donation.pk)
+        donation_transition(donation_id=donation.pk, to=Donation.Status.FAILED)
+        raise FundraisingError(_("The payment service is not answering. Please try again in a few minutes.")) from None
+    Donation.objects.filter(pk=donation.pk).update(provider_reference=reference)
+    donation.provider_reference = reference
+    return checkout_url
+
+
+def require_manager(actor, community):
+    if not is_manager(actor, community):
+        raise FundraisingError(_("Only the campaign's managers may do this."))
+
+
+@transaction.atomic
+def donation_record_offline(
+    *, campaign, actor, amount, donor_name="", donor_email="", fundraiser=None, note="", anonymous=False, now=None
+):
+    """A manager records cash or a bank transfer; it counts at once, credited to a fundraiser if given."""
+    require_manager(actor, campaign.community)
+    if fundraiser is not None and fundraiser.campaign_id != campaign.pk:
+        raise FundraisingError(_("This fundraiser belongs to another campaign."))
+    try:
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+    donation = Donation.objects.create(
+        campaign=campaign,
+        fundraiser=fundraiser,
+        team_id=fundraiser.team_id if fundraiser else None,
+        amount=value,
+        currency=campaign.currency,
+        donor_name=donor_name.strip(),
+        donor_email=donor_email.strip(),
+        donor_key=donor_key_for(donor_email),
+        anonymous=anonymous,
+        provider="offline",
+        offline=True,
+        recorded_by=actor,
+        offline_note=note,
+    )
+    donation, _changed = donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now)
+    return donation
+
+
+def donation_refund(*, donation, actor, amount=None, reason="", now=None):
+    """A manager records a refund (made at the provider or in cash); totals go down by it."""
+    require_manager(actor, donation.campaign.community)
+    refund = None
+    if amount not in (None, ""):
+        try:
+            refund = amount_parse(amount, minimum="0.01", maximum=donation.amount)
+        except AmountError as exc:
+            raise AmountInvalid(str(exc)) from exc
+    if donation.status != Donation.Status.SUCCEEDED:
+        raise FundraisingError(_("Only a succeeded donation can be refunded."))
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.REFUNDED, refund_amount=refund, refund_reason=reason, now=now
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_thank(*, donation, actor, note, now=None):
+    """The fundraiser's owner thanks a donor by e-mail, once per donation."""
+    donation = Donation.objects.select_for_update().select_related("fundraiser", "campaign").get(pk=donation.pk)
+    if donation.fundraiser is None or donation.fundraiser.owner_id != actor.pk:
+        raise FundraisingError(_("Only the fundraiser's owner may thank its donors."))
+    if donation.status != Donation.Status.SUCCEEDED or not donation.donor_email:
+        raise FundraisingError(_("This donor cannot be thanked by e-mail."))
+    if donation.thanked_at:
+        return donation
+    notifications.donation_thank(donation=donation, note=note.strip())
+    donation.thanked_at = now or timezone.now()
+    donation.save(update_fields=["thanked_at", "updated_at"])
+    return donation

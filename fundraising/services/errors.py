@@ -1,0 +1,22 @@
+class FundraisingError(Exception):
+    """A rule of fundraising refused the request; the message is for the person who asked."""
+
+
+class TransitionRefused(FundraisingError):
+    """A donation cannot move from its current status to the one asked for."""
+
+
+class CallbackInvalid(FundraisingError):
+    """A provider callback that is not signed by the provider (or not readable): changes nothing."""
+
+
+class UnknownPayment(FundraisingError):
+    """A verified callback about a payment Kindred did not create."""
+
+
+class PaymentMismatch(FundraisingError):
+    """The provider's payment differs from the donation in amount or currency."""
+
+
+class ProviderUnavailable(FundraisingError):
+    """The provider could not be reached or refused to create the payment."""

@@ -1,0 +1,42 @@
+"""Fundraising's background work: each task takes ids and calls a service; all are idempotent."""
+
+import requests
+from celery import shared_task
+
+from fundraising import services
+from fundraising.providers.sandbox import SIGNATURE_HEADER, callback_body, sign
+
+
+@shared_task(bind=True, max_retries=5)
+def sandbox_callback_send(self, reference, event, callback_url):
+    """Post the sandbox's signed callback to Kindred, as a real provider's webhook would arrive."""
+    body = callback_body(reference=reference, event=event)
+    try:
+        response = requests.post(
+            callback_url,
+            data=body.encode(),
+            headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(body)},
+            timeout=10,
+        )
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+
+
+@shared_task
+def donations_expire_pending():
+    return services.donations_expire_pending()
+
+
+@shared_task
+def campaigns_end_due():
+    """Daily: end campaigns past their last day; each one's donor notes go in its own task."""
+    ids = services.campaigns_due_to_end()
+    for campaign_id in ids:
+        campaign_end.delay(campaign_id)
+    return len(ids)
+
+
+@shared_task
+def campaign_end(campaign_id):
+    services.campaign_end(campaign_id=campaign_id)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from fundraising.views import giving, manage, owner, public
+
+app_name = "fundraising"
+
+urlpatterns = [
+    path("campaigns/", public.campaign_list, name="campaigns"),
+    path("campaigns/<slug:slug>/", public.campaign_detail, name="campaign"),
+    path("campaigns/<slug:slug>/teams/<slug:team>/", public.team_detail, name="team"),
+    path("campaigns/<slug:slug>/start/", owner.fundraiser_open, name="fundraiser_open"),
+    path("f/<slug:slug>/", public.fundraiser_detail, name="fundraiser"),
+    path("f/<slug:slug>/edit/", owner.fundraiser_edit, name="fundraiser_edit"),
+    path("f/<slug:slug>/updates/new/", owner.fundraiser_update_new, name="fundraiser_update_new"),
+    path("f/<slug:slug>/donations/", owner.fundraiser_donations, name="fundraiser_donations"),
+    path("f/<slug:slug>/donations/<int:donation_id>/thank/", owner.donation_thank, name="donation_thank"),
+    path("f/<slug:slug>/hide/", manage.fundraiser_hide, name="fundraiser_hide"),
+    path("f/<slug:slug>/unhide/", manage.fundraiser_unhide, name="fundraiser_unhide"),
+    path("give/<str:kind>/<slug:slug>/", giving.give, name="give"),
+    path("give/thanks/<str:key>/", giving.thanks, name="thanks"),
+    path("give/thanks/<str:key>/status/", giving.thanks_status, name="thanks_status"),
+    path("give/sandbox/<str:reference>/", giving.sandbox_checkout, name="sandbox_checkout"),
+    path("give/callback/<str:provider>/", giving.callback, name="callback"),
+    path("fundraising/mine/", owner.mine, name="mine"),
+    path("fundraising/manage/", manage.campaigns, name="manage_campaigns"),
+    path("fundraising/manage/new/<slug:community>/", manage.campaign_create, name="campaign_create"),
+    path("fundraising/manage/<slug:slug>/", manage.campaign_manage, name="manage_campaign"),
+    path("fundraising/manage/<slug:slug>/updates/new/", manage.campaign_update_new, name="campaign_update_new"),
+    path("fundraising/manage/<slug:slug>/end/", manage.campaign_end, name="campaign_end"),
+    path("fundraising/manage/<slug:slug>/donations/", manage.donations, name="manage_donations"),
+    path("fundraising/manage/<slug:slug>/donations.csv", manage.donations_csv, name="donations_csv"),
+    path("fundraising/manage/<slug:slug>/donations/offline/", manage.offline_new, name="offline_new"),
+    path("fundraising/manage/<slug:slug>/donations/<int:donation_id>/refund/", manage.refund, name="refund"),
+]

@@ -1,0 +1,142 @@
+"""Giving: the one-screen form, the provider's checkout, callbacks, the thank-you page."""
+
+import logging
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from fundraising import selectors, services
+from fundraising.forms import GiveForm
+from fundraising.models import Donation, SandboxPayment
+from fundraising.providers import PROVIDERS, get_provider
+
+logger = logging.getLogger(__name__)
+GIVE_LIMIT = (10, 600)  # donations started per IP address per ten minutes
+
+
+def give(request, kind, slug):
+    campaign, fundraiser = _give_target(request.user, kind, slug)
+    form = GiveForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request):
+            form.add_error(None, _("Too many attempts from your network. Please wait a few minutes."))
+        else:
+            try:
+                _donation, checkout_url = services.donation_start(
+                    campaign=campaign,
+                    fundraiser=fundraiser,
+                    amount=form.cleaned_data["value"],
+                    donor=form.cleaned_data,
+                    user=request.user,
+                    language=translation.get_language(),
+                )
+                return redirect(checkout_url)
+            except services.FundraisingError as exc:
+                form.add_error(None, str(exc))
+    return render(
+        request,
+        "fundraising/give.html",
+        {
+            "campaign": campaign,
+            "fundraiser": fundraiser,
+            "form": form,
+            "is_test": get_provider().is_test,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _give_target(user, kind, slug):
+    if kind not in ("campaign", "fundraiser"):
+        raise Http404("Nothing to give to here.")
+    if kind == "fundraiser":
+        fundraiser = selectors.fundraiser_for_viewer(user, slug)
+        if not fundraiser.is_active:
+            raise Http404("This fundraiser is not taking donations.")
+        return fundraiser.campaign, fundraiser
+    campaign = selectors.campaign_for_viewer(user, slug)
+    if not campaign.is_active:
+        raise Http404("This campaign is not taking donations.")
+    return campaign, None
+
+
+def _rate_limited(request):
+    limit, seconds = GIVE_LIMIT
+    key = f"fundraising:give:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, seconds)
+    return cache.incr(key) > limit
+
+
+def thanks(request, key):
+    donation = get_object_or_404(Donation.objects.select_related("campaign", "fundraiser"), idempotency_key=key)
+    target = donation.fundraiser or donation.campaign
+    return render(
+        request,
+        "fundraising/thanks.html",
+        {
+            "donation": donation,
+            "campaign": donation.campaign,
+            "target": target,
+            "share_url": request.build_absolute_uri(target.get_absolute_url()),
+        },
+    )
+
+
+def thanks_status(request, key):
+    """The thank-you page's live part (htmx polls it until the payment is confirmed)."""
+    donation = get_object_or_404(Donation.objects.select_related("campaign", "fundraiser"), idempotency_key=key)
+    return render(
+        request,
+        "fundraising/_thanks_status.html",
+        {
+            "donation": donation,
+            "campaign": donation.campaign,
+            "target": donation.fundraiser or donation.campaign,
+        },
+    )
+
+
+def sandbox_checkout(request, reference):
+    """The sandbox provider's hosted page: pay or fail a test payment. No money moves."""
+    payment = get_object_or_404(SandboxPayment, reference=reference)
+    if request.method == "POST":
+        services.sandbox_payment_complete(
+            reference=reference,
+            succeed=request.POST.get("outcome") == "succeed",
+            callback_url=request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"})),
+        )
+        return redirect(payment.return_url)
+    return render(request, "fundraising/sandbox_checkout.html", {"payment": payment, "amount": payment_amount(payment)})
+
+
+def payment_amount(payment):
+    from fundraising.money import from_minor_units
+
+    return from_minor_units(payment.amount_minor, payment.currency)
+
+
+@csrf_exempt
+@require_POST
+def callback(request, provider):
+    """A provider's webhook: verified, then the provider is asked for the payment's real state."""
+    if provider not in PROVIDERS:
+        raise Http404("Unknown provider.")
+    try:
+        outcome = services.payment_callback_process(provider=get_provider(provider), request=request)
+    except services.CallbackInvalid as exc:
+        logger.warning("%s callback refused: %s", provider, exc)
+        return HttpResponseBadRequest("invalid callback")
+    except services.UnknownPayment as exc:
+        logger.warning("%s callback ignored: %s", provider, exc)
+        return HttpResponse("unknown payment", status=404)
+    except services.PaymentMismatch:
+        return HttpResponseBadRequest("amount or currency mismatch")
+    except services.ProviderUnavailable:
+        return HttpResponse("provider unavailable, retry later", status=503)
+    return JsonResponse({"outcome": outcome})

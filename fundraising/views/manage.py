@@ -1,0 +1,251 @@
+"""Campaign managers' pages: campaigns, updates, donations, offline gifts, refunds, hiding fundraisers."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.selectors import community_for_manager
+from fundraising import selectors, services
+from fundraising.forms import CampaignForm, HideForm, OfflineDonationForm, RefundForm, UpdateForm
+from fundraising.models import Donation
+
+
+@login_required
+def campaigns(request):
+    campaigns = selectors.campaigns_managed_by(request.user).order_by("-created_at")
+    from communities.selectors import communities_managed_by
+
+    communities = communities_managed_by(request.user) if not request.user.is_staff else None
+    if communities is None:
+        from communities.models import Community
+
+        communities = Community.objects.all()
+    return render(request, "fundraising/manage_campaigns.html", {"campaigns": campaigns, "communities": communities})
+
+
+@login_required
+def campaign_create(request, community):
+    community = community_for_manager(request.user, community)
+    form = CampaignForm(request.POST or None, request.FILES or None, initial={"suggested": "500 1000 3000"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(community=community, actor=request.user, data=form.service_data())
+            return redirect("fundraising:manage_campaign", slug=campaign.slug)
+        except services.FundraisingError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "fundraising/campaign_form.html", {"form": form, "community": community})
+
+
+@login_required
+def campaign_manage(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    form = CampaignForm(request.POST or None, request.FILES or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_edit(campaign=campaign, actor=request.user, data=form.service_data())
+            messages.success(request, _("Saved."))
+            return redirect("fundraising:manage_campaign", slug=campaign.slug)
+        except services.FundraisingError as exc:
+            form.add_error(None, str(exc))
+    fundraisers = campaign.fundraisers.select_related("owner", "team").order_by("-raised_amount")[:200]
+    return render(
+        request,
+        "fundraising/campaign_manage.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "fundraisers": fundraisers,
+            "hide_form": HideForm(),
+        },
+    )
+
+
+@login_required
+def campaign_update_new(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.campaign_update_post(campaign=campaign, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your update is published."))
+        return redirect(campaign)
+    return render(request, "fundraising/update_form.html", {"form": form, "target": campaign})
+
+
+@login_required
+@require_POST
+def campaign_end(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    try:
+        services.campaign_end_by_manager(campaign=campaign, actor=request.user)
+        messages.success(request, _("The campaign has ended; its donors are being told."))
+    except services.FundraisingError as exc:
+        messages.error(request, str(exc))
+    return redirect("fundraising:manage_campaign", slug=slug)
+
+
+def _donations_filtered(campaign, params):
+    donations = selectors.donations_for_campaign_manager(campaign).order_by("-created_at")
+    if params.get("status") in Donation.Status.values:
+        donations = donations.filter(status=params["status"])
+    if query := params.get("q", "").strip():
+        donations = donations.filter(Q(donor_name__icontains=query) | Q(donor_email__icontains=query))
+    return donations
+
+
+@login_required
+def donations(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    page = Paginator(_donations_filtered(campaign, request.GET), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "fundraising/donations_manage.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "statuses": Donation.Status.choices,
+            "refund_form": RefundForm(),
+            "query": request.GET.get("q", ""),
+            "status": request.GET.get("status", ""),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_FIELDS = [
+    "id",
+    "created_at",
+    "succeeded_at",
+    "status",
+    "amount",
+    "refunded_amount",
+    "currency",
+    "donor_name",
+    "donor_email",
+    "anonymous",
+    "message",
+    "fundraiser",
+    "team",
+    "provider",
+    "provider_reference",
+    "offline",
+]
+
+
+@login_required
+def donations_csv(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    rows = _donations_filtered(campaign, request.GET).iterator(chunk_size=1000)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_FIELDS)
+        for d in rows:
+            yield writer.writerow(
+                [
+                    d.pk,
+                    d.created_at.isoformat(),
+                    d.succeeded_at.isoformat() if d.succeeded_at else "",
+                    d.status,
+                    d.amount,
+                    d.refunded_amount,
+                    d.currency,
+                    _csv_safe(d.donor_name),
+                    d.donor_email,
+                    d.anonymous,
+                    _csv_safe(d.message),
+                    d.fundraiser.title if d.fundraiser else "",
+                    d.team.name if d.team else "",
+                    d.provider,
+                    d.provider_reference,
+                    d.offline,
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="donations-{campaign.slug}.csv"'
+    return response
+
+
+def _csv_safe(text):
+    """Spreadsheets run cells that start with = + - @ as formulas; a quote keeps them text."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+def offline_new(request, slug):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    form = OfflineDonationForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donation_record_offline(campaign=campaign, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The donation is recorded and counted."))
+            return redirect("fundraising:manage_donations", slug=slug)
+        except services.FundraisingError as exc:
+            form.add_error("amount" if isinstance(exc, services.AmountInvalid) else None, str(exc))
+    return render(
+        request,
+        "fundraising/offline_form.html",
+        {"form": form, "campaign": campaign},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def refund(request, slug, donation_id):
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    form = RefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donation_refund(donation=donation, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The refund is recorded."))
+            return redirect("fundraising:manage_donations", slug=slug)
+        except services.FundraisingError as exc:
+            form.add_error("amount" if isinstance(exc, services.AmountInvalid) else None, str(exc))
+    return render(
+        request,
+        "fundraising/refund_form.html",
+        {"form": form, "campaign": campaign, "donation": donation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def fundraiser_hide(request, slug):
+    fundraiser = selectors.fundraiser_for_viewer(request.user, slug)
+    if not selectors.can_see_private(request.user, campaign=fundraiser.campaign):
+        from django.http import Http404
+
+        raise Http404("No such fundraiser.")
+    form = HideForm(request.POST)
+    if form.is_valid():
+        services.fundraiser_hide(fundraiser=fundraiser, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The fundraiser is hidden and its owner is told why."))
+    else:
+        messages.error(request, _("Say why the fundraiser is hidden."))
+    return redirect("fundraising:manage_campaign", slug=fundraiser.campaign.slug)
+
+
+@login_required
+@require_POST
+def fundraiser_unhide(request, slug):
+    fundraiser = selectors.fundraiser_for_viewer(request.user, slug)
+    try:
+        services.fundraiser_unhide(fundraiser=fundraiser, actor=request.user)
+    except services.FundraisingError:
+        from django.http import Http404
+
+        raise Http404("No such fundraiser.") from None
+    return redirect("fundraising:manage_campaign", slug=fundraiser.campaign.slug)

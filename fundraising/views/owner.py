@@ -1,0 +1,104 @@
+"""Supporters' pages: open a fundraiser, edit it, post updates, see and thank donors, "My fundraising"."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events.models import Event
+from fundraising import selectors, services
+from fundraising.forms import FundraiserForm, FundraiserOpenForm, ThankForm, UpdateForm
+
+
+def _events_for(campaign):
+    """Published events of the campaign's community a fundraiser may be for."""
+    return Event.objects.filter(community=campaign.community, status=Event.Status.PUBLISHED).order_by("starts_at")
+
+
+@login_required
+def fundraiser_open(request, slug):
+    campaign = selectors.campaign_for_viewer(request.user, slug)
+    initial = {"title": "", "goal": campaign.goal / 10, "story": campaign.story}
+    form = FundraiserOpenForm(
+        request.POST or None, request.FILES or None, campaign=campaign, events=_events_for(campaign), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            fundraiser = services.fundraiser_open(campaign=campaign, owner=request.user, **form.cleaned_data)
+            messages.success(request, _("Your fundraiser is open. Share it with friends!"))
+            return redirect(fundraiser)
+        except services.FundraisingError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "fundraising/fundraiser_form.html", {"form": form, "campaign": campaign, "opening": True})
+
+
+@login_required
+def fundraiser_edit(request, slug):
+    fundraiser = selectors.fundraiser_for_owner(request.user, slug)
+    initial = {"title": fundraiser.title, "goal": fundraiser.goal, "story": fundraiser.story}
+    form = FundraiserForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fundraiser_edit(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect(fundraiser)
+        except services.FundraisingError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "fundraising/fundraiser_form.html",
+        {"form": form, "campaign": fundraiser.campaign, "fundraiser": fundraiser},
+    )
+
+
+@login_required
+def fundraiser_update_new(request, slug):
+    fundraiser = selectors.fundraiser_for_owner(request.user, slug)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.fundraiser_update_post(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your update is published."))
+        return redirect(fundraiser)
+    return render(request, "fundraising/update_form.html", {"form": form, "target": fundraiser})
+
+
+@login_required
+def fundraiser_donations(request, slug):
+    fundraiser = selectors.fundraiser_for_owner(request.user, slug)
+    donations = fundraiser.donations.filter(status__in=["succeeded", "refunded"]).order_by("-succeeded_at")
+    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "fundraising/fundraiser_donations.html",
+        {
+            "fundraiser": fundraiser,
+            "page": page,
+            "thank_form": ThankForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def donation_thank(request, slug, donation_id):
+    fundraiser = selectors.fundraiser_for_owner(request.user, slug)
+    donation = get_object_or_404(fundraiser.donations, pk=donation_id)
+    form = ThankForm(request.POST)
+    if form.is_valid():
+        try:
+            services.donation_thank(donation=donation, actor=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Your thank-you is on its way."))
+        except services.FundraisingError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _("Write a few words of thanks first."))
+    return redirect("fundraising:fundraiser_donations", slug=slug)
+
+
+@login_required
+def mine(request):
+    fundraisers = selectors.my_fundraisers(request.user)
+    donations = selectors.my_donations(request.user)[:100]
+    return render(request, "fundraising/mine.html", {"fundraisers": fundraisers, "donations": donations})

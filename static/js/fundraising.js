@@ -1,0 +1,22 @@
+// Fundraising pages: copy-link buttons and the give form's amount buttons. No inline scripts (CSP).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-kd-copy]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(button.dataset.kdCopy);
+        button.textContent = button.dataset.kdCopied;
+      } catch (error) {
+        window.prompt("", button.dataset.kdCopy);
+      }
+    });
+  });
+  // Choosing a suggested amount clears "other amount", and typing one clears the choice.
+  const other = document.querySelector(".kd-give-form input[name='amount']");
+  const presets = document.querySelectorAll(".kd-give-form input[name='preset']");
+  if (other) {
+    presets.forEach((radio) => radio.addEventListener("change", () => { other.value = ""; }));
+    other.addEventListener("input", () => {
+      if (other.value.trim()) presets.forEach((radio) => { radio.checked = false; });
+    });
+  }
+});
