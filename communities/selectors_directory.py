@@ -14,7 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import ContactLog, Membership, Tag
+from communities.models import Community, ContactLog, Membership, Tag
+from communities.selectors import communities_managed_by
 from members.models import Activity
 
 PAGE_SIZE = 50
@@ -173,6 +174,15 @@ def directory_selection(*, community, filters, ids, everyone, now=None):
 
 def community_tags(community):
     return list(Tag.objects.filter(community=community).order_by(Lower("name")))
+
+
+def community_for_manager_by_id(user, community_id):
+    """As selectors.community_for_manager, by id (the API's nested routes use ids): 404 unless managed."""
+    managed = Community.objects.all() if user.is_authenticated and user.is_staff else communities_managed_by(user)
+    community = managed.filter(pk=community_id).first()
+    if community is None:
+        raise Http404("No such community.")
+    return community
 
 
 def membership_for_manager(*, community, membership_id):

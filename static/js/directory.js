@@ -17,7 +17,7 @@
     if (everyone && everyone.checked) {
       label.textContent = label.dataset.templateAll;
     } else if (ticked) {
-      label.textContent = label.dataset.templateSome.replace("%(count)s", ticked);
+      label.textContent = `${label.dataset.templateSome} ${ticked}`;
     } else {
       label.textContent = label.dataset.templateNone;
     }

@@ -1,11 +1,15 @@
 """Shared set-up of the directory and CRM tests: a community with a manager and a cast of outsiders."""
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from communities.models import Membership
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+RUSSIAN = Path(__file__).resolve().parents[2] / "locale" / "ru-directory.json"
 
 
 @dataclass
@@ -47,3 +51,23 @@ def cast(db):
         other_community=other,
         other_membership=outsider,
     )
+
+
+@pytest.fixture
+def russian_directory(settings, tmp_path):
+    """The directory's Russian (locale/ru-directory.json) compiled in front of the project's catalog, so
+    Russian pages can be checked before the lead merges it into django.po."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="ru")
+    for msgid, msgstr in json.loads(RUSSIAN.read_text(encoding="utf-8")).items():
+        if isinstance(msgstr, list):
+            catalog.add((msgid, msgid), tuple(msgstr))
+        else:
+            catalog.add(msgid, msgstr)
+    folder = tmp_path / "locale" / "ru" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "django.mo").open("wb") as mo:
+        write_mo(mo, catalog)
+    settings.LOCALE_PATHS = [str(tmp_path / "locale"), *settings.LOCALE_PATHS]
