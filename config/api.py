@@ -3,15 +3,41 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from communities.api import communities as communities_api
+from communities.api import directory as directory_api
 from events import api as events_api
+from fundraising import api as fundraising_api
 from members import api as members_api
 
 router = DefaultRouter()
+router.register("communities", communities_api.CommunityViewSet, basename="community")
+router.register(
+    r"communities/(?P<community_pk>\d+)/memberships", communities_api.MembershipViewSet, basename="community-membership"
+)
+router.register(
+    r"communities/(?P<community_pk>\d+)/invitations", communities_api.InvitationViewSet, basename="community-invitation"
+)
 router.register("events", events_api.EventViewSet, basename="event")
 router.register("registrations", events_api.RegistrationViewSet, basename="registration")
+router.register("campaigns", fundraising_api.CampaignViewSet, basename="campaign")
+router.register("fundraisers", fundraising_api.FundraiserViewSet, basename="fundraiser")
+router.register("teams", fundraising_api.TeamViewSet, basename="team")
+router.register("donations", fundraising_api.DonationViewSet, basename="donation")
 
 urlpatterns = [
     path("me/", members_api.me, name="me"),
     path("me/data/", members_api.me_data, name="me-data"),
+    # The member directory (communities/api/directory.py), for a community's managers.
+    path("communities/<int:community_pk>/members/", directory_api.MemberList.as_view(), name="directory_members"),
+    path(
+        "communities/<int:community_pk>/members/<int:pk>/",
+        directory_api.MemberDetail.as_view(),
+        name="directory_member",
+    ),
+    path(
+        "communities/<int:community_pk>/members/<int:pk>/contacts/",
+        directory_api.MemberContacts.as_view(),
+        name="directory_member_contacts",
+    ),
     *router.urls,
 ]

@@ -263,6 +263,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+# Choice sets that share a field name with others ("kind", "status") get their own schema names.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "ContactKindEnum": "communities.models.ContactLog.Kind",
+        "MembershipStatusEnum": "communities.models.Membership.Status",
+        "CommunityKindEnum": "communities.models.Community.Kind",
+        "CommunityVisibilityEnum": "communities.models.Community.Visibility",
+        "EventVisibilityEnum": "events.models.Event.Visibility",
+    }
+)
 
 # Content-Security-Policy on every response: only our own scripts, no inline ones.
 SECURE_CSP = {
@@ -304,6 +314,31 @@ LOGGING = {
 MESSAGE_MAX_ATTEMPTS = 6
 MESSAGE_RETRY_BASE_SECONDS = 60
 MESSAGE_REQUEUE_AFTER_MINUTES = 10
+
+# Fundraising (fundraising/): the payment provider of this deployment and the limits on a gift.
+# PAYMENT_PROVIDER is "sandbox" (built-in test checkout, no keys), "stripe" or "yookassa".
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+YOOKASSA_SHOP_ID = env("YOOKASSA_SHOP_ID", default="")
+YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY", default="")
+DONATION_MIN = env("DONATION_MIN", default="100")
+DONATION_MAX = env("DONATION_MAX", default="1000000")
+PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3)
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
+ENVIRONMENT.update(
+    {
+        "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
+        "STRIPE_SECRET_KEY": ("Stripe secret API key (when PAYMENT_PROVIDER=stripe)", "(empty)"),
+        "STRIPE_WEBHOOK_SECRET": ("Stripe webhook signing secret", "(empty)"),
+        "YOOKASSA_SHOP_ID": ("YooKassa shop id (when PAYMENT_PROVIDER=yookassa)", "(empty)"),
+        "YOOKASSA_SECRET_KEY": ("YooKassa secret key", "(empty)"),
+        "DONATION_MIN": ("smallest gift accepted, in the campaign's currency", "100"),
+        "DONATION_MAX": ("largest gift accepted online", "1000000"),
+        "PENDING_DONATION_EXPIRE_DAYS": ("days after which an unpaid donation is cancelled", "3"),
+        "ORGANISATION_NAME": ("the organisation's name on receipts", "Kindred Foundation"),
+    }
+)
 
 # Events: reminders go out this long before the start (each once per registration, by a periodic
 # scan, see events.tasks.event_reminders_send); a published event is completed (no-shows recorded,
