@@ -174,7 +174,8 @@ def _build_event(*, community, by, fields, status):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    event = Event(community=community, created_by=by, status=status, timezone=community.timezone, **fields)
+    fields = {"timezone": community.timezone, **fields}
+    event = Event(community=community, created_by=by, status=status, **fields)
     event.description = sanitize_html(event.description)
     _validate_times(event)
     event.slug = _unique_slug(community, event.title)
