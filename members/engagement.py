@@ -56,7 +56,7 @@ class Epoch(Func):
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%s', %(expressions)s) AS REAL)")
+        return self.as_sql(compiler, connection, template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)")
 
 
 def _score_subquery(now):

@@ -93,3 +93,20 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
         screenshot(page, f"{name}-{width}-{language}")
     assert page.console_errors == []
+
+
+def test_the_progress_bar_polls_until_the_report_appears(page_factory, live_server, community):
+    manager = manager_of(community, "en")
+    member_import = services.member_import_create(
+        community=community, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
+    )
+    MemberImport.objects.filter(pk=member_import.pk).update(status="running")
+    page = signed_in(page_factory(viewport=PHONE), live_server, manager)
+
+    page.goto(f"/c/{community.slug}/manage/import/{member_import.pk}/")
+    page.get_by_text("0 of 4 rows done").wait_for()
+    services.member_import_run(import_id=member_import.pk)  # the worker finishes meanwhile
+
+    page.get_by_role("heading", name="Report").wait_for()
+    assert page.locator(".kd-stat-figure").all_inner_texts() == ["2", "0", "2"]
+    assert page.console_errors == []
