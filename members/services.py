@@ -580,7 +580,7 @@ def _import_users(*, member_import, classified, now):
 
 
 def _import_memberships(*, member_import, classified, user_ids, now):
-    from communities.models import Membership, Tag
+    from communities.models import Membership
     from members import imports
 
     community = member_import.community
@@ -604,22 +604,7 @@ def _import_memberships(*, member_import, classified, user_ids, now):
     Membership.objects.filter(
         community=community, user_id__in=[user_ids[r.email] for r in joining], status=Membership.Status.PENDING
     ).update(status=Membership.Status.ACTIVE, joined_at=now)
-    memberships = dict(
-        Membership.objects.filter(community=community, user_id__in=[user_ids[r.email] for r in rows]).values_list(
-            "user_id", "pk"
-        )
-    )
-    names = {tag for row in rows for tag in row.tags}
-    Tag.objects.bulk_create([Tag(community=community, name=name) for name in names], ignore_conflicts=True)
-    tag_ids = dict(Tag.objects.filter(community=community, name__in=names).values_list("name", "pk"))
-    Membership.tags.through.objects.bulk_create(
-        [
-            Membership.tags.through(membership_id=memberships[user_ids[row.email]], tag_id=tag_ids[name])
-            for row in rows
-            for name in row.tags
-        ],
-        ignore_conflicts=True,
-    )
+    _import_tags(community=community, rows=rows, user_ids=user_ids)
     activity_record_many(
         [
             Activity(
@@ -633,6 +618,25 @@ def _import_memberships(*, member_import, classified, user_ids, now):
             )
             for row in joining
         ]
+    )
+
+
+def _import_tags(*, community, rows, user_ids):
+    """Add each row's tags to its membership, creating the community's tags that are new."""
+    from communities.models import Membership, Tag
+
+    people = Membership.objects.filter(community=community, user_id__in=[user_ids[r.email] for r in rows])
+    memberships = dict(people.values_list("user_id", "pk"))
+    names = {tag for row in rows for tag in row.tags}
+    Tag.objects.bulk_create([Tag(community=community, name=name) for name in names], ignore_conflicts=True)
+    tag_ids = dict(Tag.objects.filter(community=community, name__in=names).values_list("name", "pk"))
+    Membership.tags.through.objects.bulk_create(
+        [
+            Membership.tags.through(membership_id=memberships[user_ids[row.email]], tag_id=tag_ids[name])
+            for row in rows
+            for name in row.tags
+        ],
+        ignore_conflicts=True,
     )
 
 
