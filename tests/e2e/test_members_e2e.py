@@ -72,8 +72,9 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
         community=community, uploaded_by=manager, file_name="big-list.csv", raw=CSV.encode()
     )
     MemberImport.objects.filter(pk=running.pk).update(status="running", processed_rows=1)
+    other_people = CSV.replace("nina@", "vera@").replace("oleg@", "ivan@")
     done = services.member_import_create(
-        community=community, uploaded_by=manager, file_name="done.csv", raw=CSV.encode()
+        community=community, uploaded_by=manager, file_name="done.csv", raw=other_people.encode()
     )
     MemberImport.objects.filter(pk=done.pk).update(status="queued")
     services.member_import_run(import_id=done.pk)
