@@ -88,7 +88,7 @@ class CampaignForm(forms.ModelForm):
 
     def service_data(self):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
-        data["suggested_amounts"] = self.cleaned_data["suggested"].replace(",", " ").split()
+        data["suggested_amounts"] = self.cleaned_data["suggested"].replace(";", " ").split()
         return data
 
 

@@ -56,7 +56,7 @@ def fundraisers_visible_to(user):
     visible = Q(campaign__in=campaigns, status__in=[Fundraiser.Status.ACTIVE, Fundraiser.Status.ENDED])
     if user.is_authenticated:
         visible |= Q(owner=user) | Q(campaign__in=campaigns_managed_by(user).values("pk"))
-    return Fundraiser.objects.filter(visible).select_related("campaign__community", "owner", "team")
+    return Fundraiser.objects.filter(visible).select_related("campaign__community", "owner", "team__campaign")
 
 
 def fundraiser_for_viewer(user, slug):
@@ -100,7 +100,7 @@ def leaderboard_fundraisers(campaign, limit=10):
 
 
 def leaderboard_teams(campaign, limit=10):
-    return Team.objects.filter(campaign=campaign).order_by("-raised_amount", "name")[:limit]
+    return Team.objects.filter(campaign=campaign).select_related("campaign").order_by("-raised_amount", "name")[:limit]
 
 
 def donations_recent_public(limit=8, **scope):

@@ -4,6 +4,8 @@ from fundraising.views import giving, manage, owner, public
 
 app_name = "fundraising"
 
+# Giving: the fixed give/ paths come before give/<kind>/<slug>/.
+
 urlpatterns = [
     path("campaigns/", public.campaign_list, name="campaigns"),
     path("campaigns/<slug:slug>/", public.campaign_detail, name="campaign"),
@@ -16,11 +18,11 @@ urlpatterns = [
     path("f/<slug:slug>/donations/<int:donation_id>/thank/", owner.donation_thank, name="donation_thank"),
     path("f/<slug:slug>/hide/", manage.fundraiser_hide, name="fundraiser_hide"),
     path("f/<slug:slug>/unhide/", manage.fundraiser_unhide, name="fundraiser_unhide"),
-    path("give/<str:kind>/<slug:slug>/", giving.give, name="give"),
     path("give/thanks/<str:key>/", giving.thanks, name="thanks"),
     path("give/thanks/<str:key>/status/", giving.thanks_status, name="thanks_status"),
     path("give/sandbox/<str:reference>/", giving.sandbox_checkout, name="sandbox_checkout"),
     path("give/callback/<str:provider>/", giving.callback, name="callback"),
+    path("give/<str:kind>/<slug:slug>/", giving.give, name="give"),
     path("fundraising/mine/", owner.mine, name="mine"),
     path("fundraising/manage/", manage.campaigns, name="manage_campaigns"),
     path("fundraising/manage/new/<slug:community>/", manage.campaign_create, name="campaign_create"),

@@ -12,7 +12,7 @@ from fundraising.models import Donation
 from fundraising.money import AmountError, amount_parse
 from fundraising.providers import get_provider
 from fundraising.services import notifications
-from fundraising.services.errors import FundraisingError, ProviderUnavailable
+from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
 from fundraising.services.payments import donation_transition
 
 logger = logging.getLogger(__name__)
@@ -131,18 +131,21 @@ def donation_refund(*, donation, actor, amount=None, reason="", now=None):
             refund = amount_parse(amount, minimum="0.01", maximum=donation.amount)
         except AmountError as exc:
             raise AmountInvalid(str(exc)) from exc
-    if donation.status != Donation.Status.SUCCEEDED:
-        raise FundraisingError(_("Only a succeeded donation can be refunded."))
-    donation, _changed = donation_transition(
-        donation_id=donation.pk, to=Donation.Status.REFUNDED, refund_amount=refund, refund_reason=reason, now=now
-    )
+    try:
+        donation, _changed = donation_transition(
+            donation_id=donation.pk, to=Donation.Status.REFUNDED, refund_amount=refund, refund_reason=reason, now=now
+        )
+    except TransitionRefused:
+        raise FundraisingError(_("Only a succeeded donation can be refunded.")) from None
     return donation
 
 
 @transaction.atomic
 def donation_thank(*, donation, actor, note, now=None):
     """The fundraiser's owner thanks a donor by e-mail, once per donation."""
-    donation = Donation.objects.select_for_update().select_related("fundraiser", "campaign").get(pk=donation.pk)
+    donation = (
+        Donation.objects.select_for_update(of=("self",)).select_related("fundraiser", "campaign").get(pk=donation.pk)
+    )
     if donation.fundraiser is None or donation.fundraiser.owner_id != actor.pk:
         raise FundraisingError(_("Only the fundraiser's owner may thank its donors."))
     if donation.status != Donation.Status.SUCCEEDED or not donation.donor_email:

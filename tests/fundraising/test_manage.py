@@ -1,0 +1,148 @@
+"""Manager pages and the permission matrix: anonymous, member of another community, member, owner, manager, staff."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from fundraising.models import Campaign, Donation, Fundraiser
+from fundraising.services import donation_transition
+from tests.fundraising.helpers import make_donation
+
+pytestmark = pytest.mark.django_db
+S = Donation.Status
+
+
+@pytest.fixture
+def paid(campaign, fundraiser):
+    donation = make_donation(
+        campaign, fundraiser=fundraiser, amount="2500", donor_name="=HYPERLINK(1)", email="pay@example.org"
+    )
+    donation, _ = donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+    return donation
+
+
+def _people(request, who):
+    return None if who == "anonymous" else request.getfixturevalue(who)
+
+
+MANAGER_PAGES = ["manage_campaign", "manage_donations", "donations_csv", "offline_new", "campaign_update_new"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "owner"])
+@pytest.mark.parametrize("page", MANAGER_PAGES)
+def test_manager_pages_are_404_or_sign_in_for_everyone_else(request, client, campaign, paid, who, page):
+    user = _people(request, who)
+    if user:
+        client.force_login(user)
+
+    response = client.get(reverse(f"fundraising:{page}", args=[campaign.slug]))
+
+    assert response.status_code == (302 if user is None else 404)
+    assert b"pay@example.org" not in b"".join(response) if hasattr(response, "streaming_content") else True
+
+
+@pytest.mark.parametrize("who", ["manager", "staff"])
+@pytest.mark.parametrize("page", MANAGER_PAGES)
+def test_managers_and_staff_reach_the_manager_pages(request, client, campaign, paid, who, page):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(reverse(f"fundraising:{page}", args=[campaign.slug])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["outsider", "member", "owner"])
+def test_nobody_but_managers_records_offline_gifts_refunds_or_hides(request, client, campaign, fundraiser, paid, who):
+    client.force_login(request.getfixturevalue(who))
+
+    offline = client.post(reverse("fundraising:offline_new", args=[campaign.slug]), {"amount": "100"})
+    refund = client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), {"reason": "x"})
+    hide = client.post(reverse("fundraising:fundraiser_hide", args=[fundraiser.slug]), {"reason": "x"})
+
+    assert (offline.status_code, refund.status_code, hide.status_code) == (404, 404, 404)
+    assert Donation.objects.count() == 1
+    assert Donation.objects.get().status == S.SUCCEEDED
+    assert Fundraiser.objects.get().status == Fundraiser.Status.ACTIVE
+
+
+def test_a_manager_of_another_community_cannot_use_its_ids(client, outsider, campaign, paid):
+    client.force_login(outsider)
+
+    assert client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), {"reason": "x"}).status_code == 404
+    assert client.get(reverse("fundraising:campaign_create", args=[campaign.community.slug])).status_code == 404
+
+
+def test_the_manager_records_an_offline_gift_and_a_refund(client, manager, campaign, fundraiser, paid):
+    client.force_login(manager)
+
+    client.post(
+        reverse("fundraising:offline_new", args=[campaign.slug]),
+        {"amount": "10 000", "donor_name": "Cash box", "fundraiser": fundraiser.pk, "note": "concert"},
+    )
+    client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), {"amount": "500", "reason": "asked"})
+
+    fundraiser.refresh_from_db()
+    assert fundraiser.raised_amount == Decimal("12000")
+    bad = client.post(reverse("fundraising:offline_new", args=[campaign.slug]), {"amount": "-1"})
+    assert bad.status_code == 400
+    assert "greater than zero" in bad.content.decode()
+
+
+def test_the_donations_csv_lists_every_gift_safely(client, manager, campaign, paid):
+    client.force_login(manager)
+
+    response = client.get(reverse("fundraising:donations_csv", args=[campaign.slug]))
+
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:4] == ["id", "created_at", "succeeded_at", "status"]
+    assert rows[1][7] == "'=HYPERLINK(1)"
+    assert rows[1][8] == "pay@example.org"
+
+
+def test_the_donations_list_has_bounded_queries(client, manager, campaign, fundraiser, django_assert_max_num_queries):
+    for n in range(60):
+        make_donation(campaign, fundraiser=fundraiser, email=f"x{n}@example.org")
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("fundraising:manage_donations", args=[campaign.slug]))
+    assert response.status_code == 200
+
+
+def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community, commit):
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("fundraising:campaign_create", args=[community.slug]),
+        {
+            "title": "Spring run",
+            "goal": "50000",
+            "currency": "RUB",
+            "status": "active",
+            "suggested": "300 1000.50 300",
+            "story": "<p onclick='x'>Run</p>",
+            "allow_fundraisers": "on",
+        },
+    )
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(title="Spring run")
+    assert campaign.suggested_amounts == ["300.00", "1000.50"]
+    assert campaign.story == "<p>Run</p>"
+
+    with commit():
+        client.post(reverse("fundraising:campaign_end", args=[campaign.slug]))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.ENDED
+
+
+def test_a_manager_hides_a_fundraiser_and_the_owner_is_told(client, manager, fundraiser, commit, mailoutbox):
+    client.force_login(manager)
+
+    with commit():
+        client.post(reverse("fundraising:fundraiser_hide", args=[fundraiser.slug]), {"reason": "Wrong photo"})
+
+    fundraiser.refresh_from_db()
+    assert fundraiser.status == Fundraiser.Status.HIDDEN
+    assert mailoutbox[0].to == [fundraiser.owner.email]
+    assert "Wrong photo" in mailoutbox[0].body
