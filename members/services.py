@@ -164,13 +164,6 @@ def messages_requeue_stale(*, now=None):
     return len(ids)
 
 
-def user_update_preferences(*, user, name, language, timezone_name):
-    user.name, user.language, user.timezone = name, language, timezone_name
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["name", "language", "timezone"])
-    return user
-
-
 def user_find_by_email(email):
     return User.objects.filter(email__iexact=email).first()
 
