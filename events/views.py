@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import is_manager, membership_of
@@ -360,11 +360,19 @@ STATUS_ACTIONS = {
     "approve": (
         lambda e, u, p: services.event_approve(event=e, by=u),
         True,
-        _l("The event is published and the host told."),
+        gettext_lazy("The event is published and the host told."),
     ),
-    "publish": (lambda e, u, p: services.event_publish(event=e, by=u), True, _l("The event is published.")),
-    "submit": (lambda e, u, p: services.event_submit(event=e, by=u), False, _l("Sent to the managers for approval.")),
-    "complete": (lambda e, u, p: services.event_complete(event=e, by=u), False, _l("The event is completed.")),
+    "publish": (lambda e, u, p: services.event_publish(event=e, by=u), True, gettext_lazy("The event is published.")),
+    "submit": (
+        lambda e, u, p: services.event_submit(event=e, by=u),
+        False,
+        gettext_lazy("Sent to the managers for approval."),
+    ),
+    "complete": (
+        lambda e, u, p: services.event_complete(event=e, by=u),
+        False,
+        gettext_lazy("The event is completed."),
+    ),
 }
 
 

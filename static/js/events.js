@@ -10,4 +10,13 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+
+  // The phone's sticky "Register" bar steps aside while the registration form itself is on screen.
+  document.querySelectorAll("[data-hide-when-visible]").forEach((bar) => {
+    const target = document.querySelector(bar.dataset.hideWhenVisible);
+    if (!target || !("IntersectionObserver" in window)) return;
+    new IntersectionObserver((entries) => {
+      bar.classList.toggle("d-none", entries.some((entry) => entry.isIntersecting));
+    }).observe(target);
+  });
 });
