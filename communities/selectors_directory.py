@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Lower, NullIf, Replace
 from django.http import Http404
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, ContactLog, Membership, Tag
 from communities.selectors import communities_managed_by
-from members.models import Activity
+from members.models import Activity, OutboundMessage
 
 PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
@@ -258,3 +258,21 @@ def directory_filters_params(filters, **changes):
     }
     values.update(changes)
     return [(name, value) for name, items in values.items() for value in items]
+
+
+def directory_message_progress(*, community, message_id):
+    """How far a directory message has gone: e-mails written to the ledger, sent and failed.
+
+    Counted from the ledger by the message's key prefix, only for people in this community, so
+    another community's message id shows nothing.
+    """
+    rows = OutboundMessage.objects.filter(
+        key__startswith=f"direct:{message_id}:",
+        user__memberships__community=community,
+    )
+    counts = rows.aggregate(
+        queued=Count("pk"),
+        sent=Count("pk", filter=Q(status=OutboundMessage.Status.SENT)),
+        failed=Count("pk", filter=Q(status=OutboundMessage.Status.FAILED)),
+    )
+    return counts

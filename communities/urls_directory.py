@@ -9,6 +9,11 @@ urlpatterns = [
     path("export.csv", directory.directory_export, name="directory_export"),
     path("tag/", directory.directory_tag, name="directory_tag"),
     path("message/", directory.directory_message, name="directory_message"),
+    path(
+        "message/<uuid:message_id>/",
+        directory.directory_message_sent,
+        name="directory_message_progress",
+    ),
     path("<int:membership_id>/", directory.directory_member, name="directory_member"),
     path("<int:membership_id>/contacts/", directory.directory_member_contact, name="directory_member_contact"),
     path("<int:membership_id>/tags/", directory.directory_member_tag_add, name="directory_member_tag_add"),

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from communities.selectors_directory import (
     directory_filters_params,
     directory_filters_parse,
     directory_memberships,
+    directory_message_progress,
     directory_selection,
     membership_for_manager,
     membership_timeline,
@@ -162,7 +163,7 @@ def directory_message(request, slug):
     form = DirectoryMessageForm(request.POST if "send" in request.POST else None)
     if form.is_valid():
         try:
-            _message_id, count = crm.directory_message_send(
+            message_id, count = crm.directory_message_send(
                 community=community, sender=request.user, memberships=selection, **form.cleaned_data
             )
         except crm.CrmInputError as error:
@@ -171,7 +172,10 @@ def directory_message(request, slug):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your message is on its way to %(count)s people.") % {"count": count})
-            return redirect(_list_url(community, filters))
+            url = reverse("communities:directory_message_progress", args=[community.slug, message_id])
+            return redirect(
+                f"{url}?{urlencode({'total': count, 'back': urlencode(directory_filters_params(filters))})}"
+            )
     context = {
         "community": community,
         "form": form,
@@ -182,6 +186,29 @@ def directory_message(request, slug):
         "back_url": _list_url(community, filters),
     }
     return render(request, "communities/directory/message.html", context)
+
+
+@login_required
+@require_GET
+def directory_message_sent(request, slug, message_id):
+    """A directory message on its way: a progress bar that htmx refreshes until every e-mail has gone."""
+    community = community_for_manager(request.user, slug)
+    total = request.GET.get("total", "")
+    progress = directory_message_progress(community=community, message_id=message_id)
+    total = int(total) if total.isdigit() and len(total) < 7 else progress["queued"]
+    done = progress["sent"] + progress["failed"]
+    back = directory_filters_parse(QueryDict(request.GET.get("back", ""))).filters
+    context = {
+        "community": community,
+        "progress": progress,
+        "total": max(total, progress["queued"]),
+        "finished": total > 0 and done >= total,
+        "back_url": _list_url(community, back),
+    }
+    template = "communities/directory/message_progress.html"
+    if _is_htmx_for(request, "message-progress"):
+        template += "#progress"
+    return render(request, template, context)
 
 
 class _Echo:

@@ -165,3 +165,51 @@ def test_the_export_speaks_the_managers_language(client, cast, russian_directory
 
     assert rows[0][:2] == ["Имя", "Эл. почта"]
     assert sorted(r[4] for r in rows[1:]) == ["комьюнити-менеджер", "организатор", "участник"]
+
+
+def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_client, cast, commit):  # noqa: F811
+    with commit():
+        response = manager_client.post(
+            BASE + "message/",
+            {"role": "member", "everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"},
+        )
+    progress_url = response["Location"]
+    assert progress_url.startswith(BASE + "message/")
+
+    page = manager_client.get(progress_url)
+    partial = manager_client.get(progress_url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="message-progress")
+
+    body = page.content.decode()
+    assert "Sent 1 of 1" in body
+    assert "Done." in body
+    assert 'hx-trigger="every 2s"' not in body  # finished: no more polling
+    assert "role=member" in page.context["back_url"]
+    assert "<html" not in partial.content.decode()
+    assert "Sent 1 of 1" in partial.content.decode()
+
+
+def test_a_message_still_going_out_keeps_polling(manager_client, cast):  # noqa: F811
+    # The batches run once the request commits; until then nothing has gone out.
+    response = manager_client.post(BASE + "message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"})
+
+    page = manager_client.get(response["Location"])
+
+    assert "Sent 0 of 3" in page.content.decode()
+    assert not OutboundMessage.objects.exists()
+    assert 'hx-trigger="every 2s"' in page.content.decode()
+
+
+def test_the_progress_of_another_communitys_message_shows_nothing_of_it(client, cast, commit):  # noqa: F811
+    client.force_login(cast.other_manager)
+    with commit():
+        response = client.post(
+            "/c/donors/manage/people/message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"}
+        )
+    foreign = response["Location"].replace("/c/donors/", "/c/running/")
+    client.force_login(cast.manager)
+
+    body = client.get(foreign.split("?")[0]).content.decode()
+
+    assert "Sent 0 of 0" in body
+    client.force_login(cast.member)
+    assert client.get(foreign).status_code == 404

@@ -24,6 +24,7 @@ def pages(cast):  # noqa: F811
         ("post", base + "export.csv", {"everyone": "1"}),
         ("post", base + "tag/", {"everyone": "1", "tag_name": "x"}),
         ("post", base + "message/", {"everyone": "1"}),
+        ("get", base + "message/8c0f3e36-54b1-4d57-9a0c-8ad1b1b1b1b1/", None),
         ("get", member, None),
         ("post", member + "contacts/", {"kind": "note", "note": "Likes cats"}),
         ("post", member + "tags/", {"name": "cooks"}),
