@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.services.community import RESERVED_SLUGS
 from members.models import User
+
+ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.choices]
 
 
 class CommunityForm(forms.ModelForm):
@@ -12,6 +15,16 @@ class CommunityForm(forms.ModelForm):
         model = Community
         fields = ["name", "slug", "kind", "description", "cover", "visibility", "join_policy", "timezone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "name": _("Name of the community"),
+            "slug": _("Address"),
+            "kind": _("Kind"),
+            "description": _("Description"),
+            "cover": _("Cover image"),
+            "visibility": _("Who can see it"),
+            "join_policy": _("Who can join"),
+            "timezone": _("Time zone"),
+        }
         help_texts = {
             "slug": _("The community's address: /c/<slug>/. Leave empty to make one from the name."),
             "description": _("Plain text, or simple HTML: paragraphs, bold, lists and links."),
@@ -40,7 +53,7 @@ class JoinRequestForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Membership.Role.MEMBER)
     message = forms.CharField(
         label=_("Personal note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -63,11 +76,11 @@ class AnnouncementForm(forms.Form):
 
 class GiveRoleForm(forms.Form):
     email = forms.EmailField(label=_("Member's e-mail"))
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.HOST)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Membership.Role.HOST)
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
 
 
 class InvitationSignUpForm(forms.Form):
@@ -79,6 +92,16 @@ class InvitationSignUpForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters; not only digits, not a common password."),
+    )
+
+    # The same consent and wording as the ordinary sign-up (members.forms.SignupForm).
+    personal_data = forms.BooleanField(
+        label=_("I agree to the processing of my personal data"),
+        help_text=_("Kindred keeps your name, e-mail and what you do in communities to run them. Required by law."),
+        error_messages={"required": _("Without this consent we cannot create your account.")},
+    )
+    consent_news = forms.BooleanField(
+        label=_("News of your communities and calls to help when they are needed."), required=False
     )
 
     def __init__(self, *args, email, **kwargs):

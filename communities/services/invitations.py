@@ -12,8 +12,8 @@ from communities.models import Invitation, InviteLink, Membership
 from communities.services import CommunityError
 from communities.services.membership import membership_activate, require_manager
 from members.forms import supported_language
-from members.models import Activity, User
-from members.services import activity_record, message_send, user_find_by_email
+from members.models import Activity, ConsentRecord, User
+from members.services import activity_record, consent_record, message_send, user_find_by_email
 
 INVITATION_DAYS = 14
 LINK_DAYS = 30
@@ -140,7 +140,7 @@ def invitation_accept(*, token, user, now=None):
 
 
 @transaction.atomic
-def invitation_sign_up(*, token, name, password, now=None):
+def invitation_sign_up(*, token, name, password, personal_data, consent_news=False, now=None):
     """Create the invitee's account and join them. Returns the membership (its user is the new person).
 
     The token came to the invited address, so that address counts as verified.
@@ -149,6 +149,8 @@ def invitation_sign_up(*, token, name, password, now=None):
     if invitation is None:
         raise CommunityError(_("This invitation link is not valid."))
     invitation_check(invitation, now)
+    if not personal_data:
+        raise CommunityError(_("Without this consent we cannot create your account."))
     taken = CommunityError(
         _("There is already an account for %(email)s. Sign in to accept.") % {"email": invitation.email}
     )
@@ -161,10 +163,14 @@ def invitation_sign_up(*, token, name, password, now=None):
                 password=password,
                 name=name.strip(),
                 language=supported_language(translation.get_language()),
+                consent_news=consent_news,
             )
     except IntegrityError as exc:
         raise taken from exc
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    consent_record(user=user, kind=ConsentRecord.Kind.PERSONAL_DATA, granted=True, source="invitation", now=now)
+    if consent_news:
+        consent_record(user=user, kind=ConsentRecord.Kind.NEWS, granted=True, source="invitation", now=now)
     return invitation_accept(token=token, user=user, now=now)
 
 

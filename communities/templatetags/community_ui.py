@@ -19,8 +19,8 @@ def initials(name):
 
 @register.filter
 def cover_variant(community):
-    """A stable gradient (kd-cover-0 ... kd-cover-5) per community, so placeholders differ."""
-    return f"kd-cover-{(community.pk or 0) % COVER_VARIANTS}"
+    """A stable gradient (kd-cc-0 ... kd-cc-5) per community, so placeholders differ."""
+    return f"kd-cc-{(community.pk or 0) % COVER_VARIANTS}"
 
 
 @register.simple_tag(takes_context=True)

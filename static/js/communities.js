@@ -1,4 +1,4 @@
-// Community pages: copy an invite link to the clipboard. Loaded only where a [data-copy] button exists.
+// Manager pages of a community: copy an invite link; keep the current tab in view on phones.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -13,4 +13,9 @@ document.addEventListener("click", (event) => {
     const target = document.getElementById(button.dataset.copyTarget);
     if (target) window.getSelection().selectAllChildren(target);
   }
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  const tab = document.querySelector(".kd-manage-tabs .active");
+  if (tab) tab.scrollIntoView({ block: "nearest", inline: "center" });
 });

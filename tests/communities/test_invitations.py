@@ -185,11 +185,16 @@ def test_a_new_person_signs_up_on_the_invitation_page_and_is_in(client, communit
     assert "Create your account to join" in page.content.decode()
     assert "new@example.org" in page.content.decode()
 
-    response = client.post(invitation_url(invitation), {"name": "Nina Volkova", "password": PASSWORD})
+    response = client.post(
+        invitation_url(invitation),
+        {"name": "Nina Volkova", "password": PASSWORD, "personal_data": "on", "consent_news": "on"},
+    )
 
     assert response.url == community.get_absolute_url()
     person = User.objects.get(email="new@example.org")
     assert person.name == "Nina Volkova"
+    assert person.consent_news
+    assert set(person.consents.values_list("kind", "granted")) == {("personal_data", True), ("news", True)}
     assert EmailAddress.objects.get(user=person).verified
     assert Membership.objects.get(user=person, community=community).source == "invitation"
     assert client.get(reverse("members:account")).status_code == 200  # signed in
@@ -201,14 +206,15 @@ def test_the_invitation_sign_up_asks_for_a_good_password(client, community, mana
     response = client.post(invitation_url(invitation), {"name": "", "password": "123"})
 
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"name", "password"}
+    assert set(response.context["form"].errors) == {"name", "password", "personal_data"}
     assert not User.objects.filter(email="new@example.org").exists()
 
 
 def test_the_sign_up_cannot_change_the_invited_address(client, community, manager):
     invitation = invite(community, manager)
 
-    client.post(invitation_url(invitation), {"name": "Eve", "password": PASSWORD, "email": "eve@example.org"})
+    data = {"name": "Eve", "password": PASSWORD, "personal_data": "on", "email": "eve@example.org"}
+    client.post(invitation_url(invitation), data)
 
     assert not User.objects.filter(email="eve@example.org").exists()
     assert User.objects.filter(email="new@example.org").exists()
