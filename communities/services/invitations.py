@@ -37,15 +37,19 @@ def invitation_send(*, community, email, role=Membership.Role.MEMBER, invited_by
     Invitation.objects.filter(
         community=community, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=now)
-    invitation = Invitation.objects.create(
-        community=community,
-        email=email,
-        role=role,
-        invited_by=invited_by,
-        message=message.strip()[:2000],
-        created_at=now,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
-    )
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                community=community,
+                email=email,
+                role=role,
+                invited_by=invited_by,
+                message=message.strip()[:2000],
+                created_at=now,
+                expires_at=now + timedelta(days=INVITATION_DAYS),
+            )
+    except IntegrityError as exc:  # someone sent one to this address at the same moment
+        raise CommunityError(_("An invitation to %(email)s was just sent.") % {"email": email}) from exc
     invitee = user_find_by_email(email)
     if invitee is not None:
         activity_record(

@@ -102,7 +102,14 @@ def membership_join(*, user, community, message="", now=None):
 
 
 def _membership_request(*, existing, user, community, message, now):
-    membership = existing or Membership(community=community, user=user, role=Role.MEMBER)
+    membership = existing
+    if membership is None:
+        # get_or_create: a double-submitted form must not fail on the unique constraint.
+        membership, created = Membership.objects.get_or_create(
+            community=community, user=user, defaults={"status": Status.PENDING, "joined_at": None}
+        )
+        if not created:
+            raise CommunityError(_("Your request to join is already waiting for a manager."))
     membership.status, membership.requested_at, membership.message = Status.PENDING, now, message.strip()[:2000]
     membership.source = Membership.Source.SIGNUP
     membership.save()

@@ -110,6 +110,8 @@ def invitation(request, token):
 
 
 def _invitation_for_user(request, invitation):
+    if invitation.accepted_by_id == request.user.pk:
+        return redirect(invitation.community)
     if request.method == "POST":
         try:
             invitation_services.invitation_accept(token=invitation.token, user=request.user)

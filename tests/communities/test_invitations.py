@@ -412,3 +412,12 @@ def test_managers_create_copy_and_revoke_links_from_their_page(client, community
     client.post(reverse("communities:manage_link_revoke", kwargs={"slug": community.slug, "pk": link.pk}))
     link.refresh_from_db()
     assert link.revoked_at is not None
+
+
+def test_opening_an_accepted_invitation_again_goes_to_the_community(client, community, manager):
+    invitation = invite(community, manager)
+    person = UserFactory(email="new@example.org")
+    invitation_accept(token=invitation.token, user=person)
+    client.force_login(person)
+
+    assert client.get(invitation_url(invitation)).url == community.get_absolute_url()

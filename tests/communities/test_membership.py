@@ -249,3 +249,12 @@ def test_roles_can_only_be_changed_for_active_members():
 
     with pytest.raises(CommunityError, match="active members"):
         membership_change_role(membership=left, role="host", actor=manager)
+
+
+def test_a_double_submitted_request_makes_one_request(user):
+    community = CommunityFactory(join_policy="approval")
+    Membership.objects.create(community=community, user=user, status="pending")
+
+    with pytest.raises(CommunityError, match="already waiting"):
+        membership_join(user=user, community=community)
+    assert Membership.objects.filter(community=community, user=user).count() == 1

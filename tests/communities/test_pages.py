@@ -356,3 +356,59 @@ def test_bad_input_on_manager_forms_never_gives_a_500(client):
         assert "Please correct the errors below." in response.content.decode(), name
     role_url = reverse("communities:manage_person_role", kwargs={"slug": slug, "pk": member.pk})
     assert client.post(role_url, {"role": "emperor"}).status_code == 302
+
+
+def png(size=(32, 16)):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (11, 110, 95)).save(buffer, format="PNG")
+    return SimpleUploadedFile("cover.png", buffer.getvalue(), content_type="image/png")
+
+
+def settings_data(community, **changes):
+    data = {
+        "name": community.name,
+        "slug": community.slug,
+        "kind": community.kind,
+        "description": community.description,
+        "visibility": community.visibility,
+        "join_policy": community.join_policy,
+        "timezone": community.timezone,
+    }
+    return {**data, **changes}
+
+
+def test_a_manager_uploads_a_cover_that_replaces_the_placeholder(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    community = CommunityFactory()
+    manager = MembershipFactory(community=community, role="manager").user
+    client.force_login(manager)
+    assert "kd-community-initials" in client.get(detail_url(community)).content.decode()
+
+    client.post(reverse("communities:manage", kwargs={"slug": community.slug}), settings_data(community, cover=png()))
+
+    community.refresh_from_db()
+    assert community.cover.name.startswith("communities/covers/")
+    body = client.get(detail_url(community)).content.decode()
+    assert f'src="{community.cover.url}"' in body
+    assert "kd-community-initials" not in body
+
+
+def test_a_cover_that_is_not_an_image_is_refused(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    community = CommunityFactory()
+    client.force_login(MembershipFactory(community=community, role="manager").user)
+    fake = SimpleUploadedFile("cover.png", b"not an image", content_type="image/png")
+
+    response = client.post(
+        reverse("communities:manage", kwargs={"slug": community.slug}), settings_data(community, cover=fake)
+    )
+
+    assert response.status_code == 200
+    assert "cover" in response.context["form"].errors
