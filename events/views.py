@@ -92,6 +92,7 @@ def community_calendar(request, slug):
         "membership": membership,
         "month": first,
         "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+        "has_events": bool(by_day),
         "previous": (first - timedelta(days=1)).replace(day=1),
         "next": (first + timedelta(days=32)).replace(day=1),
         "today": timezone.localdate(timezone=zone),

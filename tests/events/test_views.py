@@ -496,3 +496,41 @@ def test_the_manage_page_costs_the_same_queries_for_any_number_of_registrations(
     # session, user, event, is_manager, registrations, questions, is_manager for the page
     with django_assert_num_queries(7):
         client.get(reverse("events:manage", kwargs={"pk": cast.event.pk}))
+
+
+def test_an_empty_month_says_what_to_do_next(client, community):
+    response = client.get(reverse("events:community_calendar", kwargs={"slug": community.slug}) + "?month=2030-01")
+
+    assert "No events this month." in response.text
+
+
+def test_a_manager_uploads_a_cover(client, community, manager, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, "PNG")
+    start = (timezone.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    end = (timezone.now() + timedelta(days=5, hours=2)).strftime("%Y-%m-%dT%H:%M")
+    client.force_login(manager)
+
+    client.post(
+        reverse("events:new", kwargs={"slug": community.slug}),
+        {
+            "title": "Picnic",
+            "starts_at": start,
+            "ends_at": end,
+            "timezone": "Europe/Moscow",
+            "format": "offline",
+            "place": "Park",
+            "visibility": "public",
+            "action": "draft",
+            "cover": SimpleUploadedFile("cover.png", buffer.getvalue(), content_type="image/png"),
+        },
+    )
+
+    event = Event.objects.get(title="Picnic")
+    assert event.status == "draft"
+    assert event.cover.name.startswith("events/covers/")
+    assert f'src="{event.cover.url}"' in client.get(reverse("events:detail", kwargs={"pk": event.pk})).text
