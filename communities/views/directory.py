@@ -1,6 +1,7 @@
 """The member directory and the member page, for a community's managers (and staff)."""
 
 import csv
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from communities.selectors_directory import (
     membership_timeline,
     timeline_entries,
 )
+from communities.selectors_public import pending_count
 from communities.services import CommunityError, crm
 
 
@@ -58,6 +60,7 @@ def directory_list(request, slug):
     tags = community_tags(community)
     context = {
         "community": community,
+        "pending_count": partial(pending_count, community),  # only the full page's tabs ask for it
         "filters": filters,
         "page": page,
         "tags": tags,
@@ -178,6 +181,7 @@ def directory_message(request, slug):
             )
     context = {
         "community": community,
+        "pending_count": partial(pending_count, community),
         "form": form,
         "recipients": selection.filter(status=Membership.Status.ACTIVE).count(),
         "hidden_filters": directory_filters_params(filters),
@@ -200,6 +204,7 @@ def directory_message_sent(request, slug, message_id):
     back = directory_filters_parse(QueryDict(request.GET.get("back", ""))).filters
     context = {
         "community": community,
+        "pending_count": partial(pending_count, community),
         "progress": progress,
         "total": max(total, progress["queued"]),
         "finished": total > 0 and done >= total,
@@ -282,6 +287,7 @@ def _member_context(request, community, membership, contact_form=None):
     rows = list(membership_timeline(membership=membership)[start : start + TIMELINE_PAGE_SIZE + 1])
     return {
         "community": community,
+        "pending_count": partial(pending_count, community),
         "membership": membership,
         "person": membership.user,
         "entries": timeline_entries(rows[:TIMELINE_PAGE_SIZE]),

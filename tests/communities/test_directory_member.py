@@ -162,9 +162,9 @@ def test_the_member_page_takes_the_same_number_of_queries_whatever_the_community
         activity_record(user=membership.user, community=cast.community, kind=Activity.Kind.ATTENDED, summary=str(n))
         crm.contact_log_create(membership=membership, author=cast.manager, kind="note", note=str(n))
 
-    # session, user, community, membership with person, their tags, the community's tags,
-    # a page of the timeline, its activities, its contacts
-    with django_assert_num_queries(9):
+    # session, user, community, membership with person, their tags, pending requests for the tabs,
+    # the community's tags, a page of the timeline, its activities, its contacts
+    with django_assert_num_queries(10):
         response = manager_client.get(member_url(membership))
 
     assert len(response.context["entries"]) == min(20, 2 * size)
