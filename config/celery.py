@@ -25,6 +25,14 @@ app.conf.beat_schedule = {
         "task": "events.tasks.events_complete_due",
         "schedule": crontab(minute="7,37"),
     },
+    "fundraising-donations-expire-pending": {
+        "task": "fundraising.tasks.donations_expire_pending",
+        "schedule": crontab(minute=15),
+    },
+    "fundraising-campaigns-end-due": {
+        "task": "fundraising.tasks.campaigns_end_due",
+        "schedule": crontab(hour=0, minute=30),
+    },
     "messages-requeue-stale": {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("members.urls")),
     path("c/<slug:slug>/manage/import/", include("members.urls_import")),
     path("", include("events.urls")),  # /events/... and /c/<slug>/events/..., before "c/"
+    path("", include("fundraising.urls")),
     path("c/", include("communities.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),

@@ -13,7 +13,7 @@ class GiveForm(forms.Form):
         label=_("Other amount"),
         required=False,
         max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "placeholder": "1 000"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     name = forms.CharField(
         label=_("Your name"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -41,11 +41,11 @@ class GiveForm(forms.Form):
         raw = (data.get("amount") or "").strip() or data.get("preset")
         if not raw:
             self.add_error("amount", _("Choose an amount or type your own."))
-            return data
-        try:
-            data["value"] = amount_parse(raw, expected_currency=self.campaign.currency)
-        except AmountError as exc:
-            self.add_error("amount", str(exc))
+        else:
+            try:
+                data["value"] = amount_parse(raw, expected_currency=self.campaign.currency)
+            except AmountError as exc:
+                self.add_error("amount", str(exc))
         if data.get("dedication_kind") and not (data.get("dedication_name") or "").strip():
             self.add_error("dedication_name", _("Whom is the gift dedicated to?"))
         if not data.get("anonymous") and not (data.get("name") or "").strip():

@@ -10,6 +10,21 @@ from fundraising.models import Campaign, Donation, Fundraiser, Team
 S = Donation.Status
 
 
+def public_body_key(kind, pk, language):
+    """Where the public page body of a campaign, fundraiser or team is cached for anonymous visitors."""
+    return f"fundraising:body:{kind}:{pk}:{language}"
+
+
+def public_bodies_forget(donation):
+    """Drop the cached pages a donation shows on, so a new total appears at once."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    targets = [("campaign", donation.campaign_id), ("fundraiser", donation.fundraiser_id), ("team", donation.team_id)]
+    keys = [public_body_key(k, pk, lang) for k, pk in targets if pk for lang, _ in settings.LANGUAGES]
+    cache.delete_many(keys)
+
+
 def campaigns_public():
     """Campaigns anyone may see: active or ended, of public communities."""
     return Campaign.objects.filter(

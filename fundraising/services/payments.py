@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
+from fundraising import selectors
 from fundraising.models import COUNTED_STATUSES, Campaign, Donation, Fundraiser, ProviderEvent, Team
 from fundraising.services import notifications
 from fundraising.services.errors import PaymentMismatch, TransitionRefused, UnknownPayment
@@ -79,6 +80,7 @@ def _totals_move(donation, *, amount, donation_delta):
             donation_count=F("donation_count") + donation_delta,
             donor_count=F("donor_count") + donor_delta,
         )
+    transaction.on_commit(lambda: selectors.public_bodies_forget(donation))
 
 
 def _other_counted_gift(donation, field, pk):

@@ -48,7 +48,6 @@ def give(request, kind, slug):
             "form": form,
             "is_test": get_provider().is_test,
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -197,7 +197,6 @@ def offline_new(request, slug):
         request,
         "fundraising/offline_form.html",
         {"form": form, "campaign": campaign},
-        status=400 if form.errors else 200,
     )
 
 
@@ -217,7 +216,6 @@ def refund(request, slug, donation_id):
         request,
         "fundraising/refund_form.html",
         {"form": form, "campaign": campaign, "donation": donation},
-        status=400 if form.errors else 200,
     )
 
 

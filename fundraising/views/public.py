@@ -27,7 +27,7 @@ def campaign_detail(request, slug):
             "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
         }
 
-    body = _lazy_body(request, f"campaign:{campaign.pk}", "fundraising/_campaign_body.html", context)
+    body = _lazy_body(request, ("campaign", campaign.pk), "fundraising/_campaign_body.html", context)
     return render(
         request,
         "fundraising/campaign_detail.html",
@@ -44,7 +44,7 @@ def _lazy_body(request, key, template, make_context):
     """The page body, from the cache for anonymous visitors; queries run only on a miss."""
     if request.user.is_authenticated:
         return render_to_string(template, make_context())
-    key = f"fundraising:body:{key}:{translation.get_language()}"
+    key = selectors.public_body_key(*key, translation.get_language())
     body = cache.get(key)
     if body is None:
         body = render_to_string(template, make_context())
@@ -65,7 +65,7 @@ def fundraiser_detail(request, slug):
             "share_url": request.build_absolute_uri(fundraiser.get_absolute_url()),
         }
 
-    body = _lazy_body(request, f"fundraiser:{fundraiser.pk}", "fundraising/_fundraiser_body.html", context)
+    body = _lazy_body(request, ("fundraiser", fundraiser.pk), "fundraising/_fundraiser_body.html", context)
     return render(
         request,
         "fundraising/fundraiser_detail.html",
@@ -93,7 +93,7 @@ def team_detail(request, slug, team):
             "share_url": request.build_absolute_uri(team.get_absolute_url()),
         }
 
-    body = _lazy_body(request, f"team:{team.pk}", "fundraising/_team_body.html", context)
+    body = _lazy_body(request, ("team", team.pk), "fundraising/_team_body.html", context)
     return render(
         request, "fundraising/team_detail.html", {"campaign": campaign, "team": team, "body": body, "object": team}
     )

@@ -1,0 +1,85 @@
+"""A donor on a phone gives through the sandbox checkout and sees the fundraiser's total rise."""
+
+from decimal import Decimal
+
+import pytest
+
+from fundraising.models import Campaign, Fundraiser, Team
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.factories import CommunityFactory, MembershipFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def fundraiser(db):
+    community = CommunityFactory(name="Warm Home Foundation")
+    owner = MembershipFactory(community=community, user__name="Nina Volkova").user
+    campaign = Campaign.objects.create(
+        community=community, title="Warm winter for 100 families", slug="warm-winter", goal=Decimal("500000"),
+        currency="RUB", status="active", suggested_amounts=["500.00", "1000.00", "3000.00"],
+        summary="Blankets, heaters and firewood for families in remote villages.",
+        story="<p>Every winter the foundation brings warmth to families who live far from help.</p>",
+    )
+    team = Team.objects.create(campaign=campaign, name="Office runners", slug="office-runners", captain=owner)
+    return Fundraiser.objects.create(
+        campaign=campaign, owner=owner, team=team, title="Nina runs 42 km for warm homes", slug="nina-runs",
+        goal=Decimal("20000"), story="<p>I am running my first marathon: every kilometre is a blanket.</p>",
+    )
+
+
+def _raised(page):
+    return page.get_by_test_id("raised").first.inner_text()
+
+
+def test_a_donor_gives_on_a_phone_through_the_sandbox_and_sees_the_total_rise(page_factory, fundraiser):
+    page = page_factory(viewport=PHONE)
+    page.goto(fundraiser.get_absolute_url())
+    before = _raised(page)
+    assert "RUB\u00a00" in before
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "fundraiser-phone-en")
+
+    page.locator(".kd-give-bar").get_by_role("link", name="Give").click()
+    page.get_by_text("RUB\u00a01,000", exact=True).click()
+    page.get_by_label("Your name", exact=True).fill("Olga Petrova")
+    page.get_by_label("E-mail for the receipt").fill("olga@example.org")
+    page.get_by_label("Message (optional)").fill("Run, Nina, run!")
+    screenshot(page, "give-phone-en")
+    page.get_by_role("button", name="Continue to payment").click()
+
+    page.get_by_text("TEST MODE").first.wait_for()
+    screenshot(page, "sandbox-phone-en")
+    page.get_by_role("button", name="Pay (test)").click()
+
+    page.get_by_role("heading", name="Thank you!").wait_for()
+    assert "RUB\u00a01,000" in _raised(page)
+    screenshot(page, "thanks-phone-en")
+
+    page.goto(fundraiser.get_absolute_url())
+    assert "RUB\u00a01,000" in _raised(page)
+    assert page.get_by_text("Olga Petrova").count() >= 1
+    fundraiser.refresh_from_db()
+    assert fundraiser.raised_amount == Decimal("1000")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_the_donor_pages_look_finished_in_both_languages(page_factory, fundraiser, language, width, viewport):
+    page = page_factory(viewport=viewport, language=language)
+    campaign = fundraiser.campaign
+    pages = [
+        (campaign.get_absolute_url(), "campaign"),
+        (fundraiser.get_absolute_url(), "fundraiser"),
+        (fundraiser.team.get_absolute_url(), "team"),
+        (f"/give/fundraiser/{fundraiser.slug}/", "give"),
+    ]
+    for path, name in pages:
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"fundraising-{name}-{width}-{language}")
+    page.locator(".kd-give-form button[type=submit]").click()
+    screenshot(page, f"fundraising-give-errors-{width}-{language}")
+    assert page.console_errors == []
