@@ -220,11 +220,13 @@ def membership_timeline(*, membership):
         .exclude(kind__in=[Activity.Kind.CONTACTED, Activity.Kind.NOTE], data__has_key="contact")
         .annotate(source=Value("activity"), at=F("occurred_at"))
         .values_list("source", "pk", "at")
+        .order_by()  # SQLite refuses ORDER BY inside a UNION's parts; the union is ordered below
     )
     contacts = (
         ContactLog.objects.filter(membership=membership)
         .annotate(source=Value("contact"), at=F("created_at"))
         .values_list("source", "pk", "at")
+        .order_by()  # SQLite refuses ORDER BY inside a UNION's parts; the union is ordered below
     )
     return activities.union(contacts, all=True).order_by("-at", "-pk")
 
