@@ -71,7 +71,7 @@ def fundraisers_visible_to(user):
     visible = Q(campaign__in=campaigns, status__in=[Fundraiser.Status.ACTIVE, Fundraiser.Status.ENDED])
     if user.is_authenticated:
         visible |= Q(owner=user) | Q(campaign__in=campaigns_managed_by(user).values("pk"))
-    return Fundraiser.objects.filter(visible).select_related("campaign__community", "owner", "team__campaign")
+    return Fundraiser.objects.filter(visible).select_related("campaign__community", "owner", "team__campaign", "event")
 
 
 def fundraiser_for_viewer(user, slug):

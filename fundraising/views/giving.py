@@ -22,7 +22,8 @@ GIVE_LIMIT = (10, 600)  # donations started per IP address per ten minutes
 
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
-    form = GiveForm(request.POST or None, campaign=campaign)
+    initial = {"name": request.user.name, "email": request.user.email} if request.user.is_authenticated else {}
+    form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
         if _rate_limited(request):
             form.add_error(None, _("Too many attempts from your network. Please wait a few minutes."))

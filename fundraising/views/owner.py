@@ -1,5 +1,7 @@
 """Supporters' pages: open a fundraiser, edit it, post updates, see and thank donors, "My fundraising"."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communities.selectors import communities_managed_by
 from events.models import Event
 from fundraising import selectors, services
 from fundraising.forms import FundraiserForm, FundraiserOpenForm, ThankForm, UpdateForm
@@ -20,7 +23,9 @@ def _events_for(campaign):
 @login_required
 def fundraiser_open(request, slug):
     campaign = selectors.campaign_for_viewer(request.user, slug)
-    initial = {"title": "", "goal": campaign.goal / 10, "story": campaign.story}
+    team = campaign.teams.filter(slug=request.GET.get("team", "")).first()
+    goal = min(campaign.goal, Decimal("20000")).quantize(Decimal("1"))
+    initial = {"goal": goal, "story": campaign.story, "team": team}
     form = FundraiserOpenForm(
         request.POST or None, request.FILES or None, campaign=campaign, events=_events_for(campaign), initial=initial
     )
@@ -101,4 +106,7 @@ def donation_thank(request, slug, donation_id):
 def mine(request):
     fundraisers = selectors.my_fundraisers(request.user)
     donations = selectors.my_donations(request.user)[:100]
-    return render(request, "fundraising/mine.html", {"fundraisers": fundraisers, "donations": donations})
+    can_manage = request.user.is_staff or communities_managed_by(request.user).exists()
+    return render(
+        request, "fundraising/mine.html", {"fundraisers": fundraisers, "donations": donations, "can_manage": can_manage}
+    )

@@ -18,7 +18,9 @@ def test_the_demo_is_alive_consistent_and_safe_to_run_again():
     for campaign in Campaign.objects.all():
         fresh = totals_aggregate(Donation.objects.filter(campaign=campaign))
         assert (campaign.raised_amount, campaign.donor_count, campaign.donation_count) == (
-            fresh["raised"], fresh["donors"], fresh["donations"]
+            fresh["raised"],
+            fresh["donors"],
+            fresh["donations"],
         )
     assert Fundraiser.objects.filter(raised_amount__gt=0).count() >= 10
 

@@ -241,3 +241,75 @@ def test_only_the_owner_reaches_the_owner_pages(client, fundraiser, who, member,
         response = client.get(reverse(f"fundraising:{name}", args=[fundraiser.slug]))
         assert response.status_code in (302, 404)
         assert fundraiser.owner.email not in response.content.decode()
+
+
+def test_a_new_gift_shows_at_once_on_cached_pages(client, campaign, fundraiser, commit):
+    client.get(fundraiser.get_absolute_url())  # cached for anonymous visitors
+    donation = make_donation(campaign, fundraiser=fundraiser, amount="4321")
+    with commit():
+        donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+
+    assert "RUB\u00a04,321" in client.get(fundraiser.get_absolute_url()).content.decode()
+
+
+def test_the_sandbox_checkout_sends_one_callback_however_often_it_is_pressed(client, campaign, provider_http, commit):
+    checkout = _give(client, campaign)["Location"]
+    with commit():
+        client.post(checkout, {"outcome": "succeed"})
+        client.post(checkout, {"outcome": "fail"})  # too late: the payment is done
+
+    campaign.refresh_from_db()
+    assert Donation.objects.get().status == S.SUCCEEDED
+    assert campaign.raised_amount == Decimal("1000")
+    assert "already complete" in client.get(checkout).content.decode()
+
+
+def test_my_fundraising_lists_my_donations_and_a_manager_link(client, campaign, fundraiser, manager):
+    donation = make_donation(campaign, fundraiser=fundraiser, email=manager.email, amount="777")
+    donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+    make_donation(campaign, email=manager.email, amount="888")  # pending: not listed
+    client.force_login(manager)
+
+    html = client.get(reverse("fundraising:mine")).content.decode()
+
+    assert "RUB\u00a0777" in html
+    assert "RUB\u00a0888" not in html
+    assert reverse("fundraising:manage_campaigns") in html
+
+
+def test_the_team_page_adds_up_its_members_and_invites_to_join(client, campaign, fundraiser, team, member):
+    donation = make_donation(campaign, fundraiser=fundraiser, amount="1500")
+    donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+
+    html = client.get(team.get_absolute_url()).content.decode()
+
+    assert "RUB\u00a01,500" in html
+    assert fundraiser.title in html
+    client.force_login(member)
+    form = client.get(reverse("fundraising:fundraiser_open", args=[campaign.slug]) + f"?team={team.slug}")
+    assert f'<option value="{team.pk}" selected>' in form.content.decode()
+
+
+def test_a_fundraiser_for_an_event_links_to_it(client, campaign, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import Event
+    from fundraising.services import fundraiser_open
+
+    start = timezone.now() + timedelta(days=3)
+    event = Event.objects.create(
+        community=campaign.community,
+        title="Charity concert",
+        slug="concert",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status="published",
+    )
+    fundraiser = fundraiser_open(campaign=campaign, owner=member, title="Concert for warmth", goal="5000", event=event)
+
+    html = client.get(fundraiser.get_absolute_url()).content.decode()
+
+    assert "Charity concert" in html
+    assert list(event.fundraisers.all()) == [fundraiser]
