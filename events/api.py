@@ -53,6 +53,9 @@ class EventSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not event.is_online or not user.is_authenticated:
             return ""
+        if hasattr(event, "viewer_registered"):  # annotated on lists: no query per event
+            runs = event.viewer_hosts or event.community_id in self.context["managed_communities"]
+            return event.online_url if event.viewer_registered or runs else ""
         if selectors.registration_of(user, event) or selectors.can_manage(user, event):
             return event.online_url
         return ""
@@ -124,7 +127,7 @@ class EventViewSet(
 
     def get_queryset(self):
         events = selectors.events_visible_to(self.request.user).select_related("community")
-        events = selectors.with_counts(events).order_by("starts_at", "pk")
+        events = selectors.with_viewer(selectors.with_counts(events), self.request.user).order_by("starts_at", "pk")
         community = self.request.query_params.get("community")
         if community:
             events = events.filter(community__slug=community)
@@ -132,6 +135,11 @@ class EventViewSet(
 
     def get_object(self):
         return selectors.event_for_viewer(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["managed_communities"] = selectors.managed_community_ids(self.request.user)
+        return context
 
     @extend_schema(request=EventCreateSerializer, responses={201: EventSerializer})
     def create(self, request):

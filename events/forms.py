@@ -5,7 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.models import Membership
 from events.models import TIME_ZONE_CHOICES, Event, RegistrationQuestion
+from members.models import User
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -28,6 +30,12 @@ class EventForm(forms.ModelForm):
         help_text=_("Empty: registration stays open until the start."),
     )
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    hosts = forms.ModelMultipleChoiceField(
+        label=_("Hosts"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("The community's hosts and managers who run the event with you."),
+    )
 
     class Meta:
         model = Event
@@ -44,13 +52,23 @@ class EventForm(forms.ModelForm):
             "capacity",
             "registration_deadline",
             "visibility",
+            "hosts",
             "reminders_enabled",
             "cover",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5}), "format": forms.RadioSelect}
 
-    def __init__(self, *args, community=None, **kwargs):
+    def __init__(self, *args, community=None, choose_hosts=False, **kwargs):
         super().__init__(*args, **kwargs)
+        community = community or (self.instance.community if self.instance.pk else None)
+        if choose_hosts and community is not None:
+            self.fields["hosts"].queryset = User.objects.filter(
+                memberships__community=community,
+                memberships__status=Membership.Status.ACTIVE,
+                memberships__role__in=[Membership.Role.HOST, Membership.Role.MANAGER],
+            ).order_by("name", "email")
+        else:
+            del self.fields["hosts"]
         self.fields["format"].widget = forms.Select(choices=Event.Format.choices)
         zone_name = (self.instance.pk and self.instance.timezone) or (community.timezone if community else None)
         if zone_name:
@@ -93,6 +111,8 @@ class EventForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         if not data.get("cover"):
             data.pop("cover", None)
+        if "hosts" in data:
+            data["hosts"] = list(data["hosts"])
         return data
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from communities.models import Community, Membership
 from communities.selectors import communities_visible_to, is_manager, membership_of
@@ -78,6 +79,33 @@ def with_counts(queryset):
         seats_taken=Count("registrations", filter=Q(registrations__status__in=Registration.SEATED)),
         waitlist_count=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)),
     ).annotate(places_left=F("capacity") - F("seats_taken"))
+
+
+def with_viewer(queryset, user):
+    """Annotate whether the person is registered for or hosts each event (for the online link)."""
+    if not user.is_authenticated:
+        return queryset
+    registered = Registration.objects.filter(event_id=OuterRef("pk"), user_id=user.pk).exclude(
+        status=Registration.Status.CANCELLED
+    )
+    hosts = Event.hosts.through.objects.filter(event_id=OuterRef("pk"), user_id=user.pk)
+    return queryset.annotate(viewer_registered=Exists(registered), viewer_hosts=Exists(hosts))
+
+
+class _Everything:
+    def __contains__(self, item):
+        return True
+
+
+def managed_community_ids(user):
+    """Ids of the communities the person manages, evaluated lazily; staff manage them all."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_staff:
+        return _Everything()
+    return SimpleLazyObject(
+        lambda: set(_active_member_of(user).filter(role=Membership.Role.MANAGER).values_list("community_id", flat=True))
+    )
 
 
 def community_events(user, community, *, past=False, now=None):

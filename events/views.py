@@ -147,7 +147,7 @@ def event_new(request, slug):
     manager = is_manager(request.user, community)
     if not manager and not selectors.can_propose(request.user, community):
         raise Http404("No such page.")
-    form = EventForm(request.POST or None, request.FILES or None, community=community)
+    form = EventForm(request.POST or None, request.FILES or None, community=community, choose_hosts=manager)
     if request.method == "POST" and form.is_valid():
         try:
             if manager:
@@ -345,7 +345,9 @@ def event_manage(request, pk):
 @login_required
 def event_edit(request, pk):
     event = _host_event(request, pk)
-    form = EventForm(request.POST or None, request.FILES or None, instance=Event.objects.get(pk=event.pk))
+    instance = Event.objects.select_related("community").get(pk=event.pk)
+    manager = is_manager(request.user, event.community)
+    form = EventForm(request.POST or None, request.FILES or None, instance=instance, choose_hosts=manager)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_update(event=event, by=request.user, fields=form.event_fields())

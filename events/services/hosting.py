@@ -41,8 +41,19 @@ EDITABLE_FIELDS = (
 # ---------------------------------------------------------------- hosting
 
 
+# Russian titles give readable slugs (the .ics file name): "Забег в парке" -> "zabeg-v-parke".
+CYRILLIC = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya"},
+        **{"ъ": "", "ь": ""},
+    }
+)
+
+
 def _unique_slug(community, title, exclude_pk=None):
-    base = slugify(title, allow_unicode=False)[:70] or "event"
+    latin = title.lower().translate(CYRILLIC)
+    base = slugify(latin, allow_unicode=False)[:70] or "event"
     taken = set(
         Event.objects.filter(community=community, slug__startswith=base)
         .exclude(pk=exclude_pk)
@@ -64,6 +75,7 @@ def _validate_times(event):
 
 
 def _build_event(*, community, by, fields, status):
+    fields, hosts = _split_hosts(fields)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -73,8 +85,30 @@ def _build_event(*, community, by, fields, status):
     _validate_times(event)
     event.slug = _unique_slug(community, event.title)
     event.save()
-    event.hosts.add(by)
+    _set_hosts(event, hosts or [by], by=by)
     return event
+
+
+def _split_hosts(fields):
+    fields = dict(fields)
+    return fields, list(fields.pop("hosts", None) or [])
+
+
+def _set_hosts(event, hosts, *, by):
+    """Hosts are the community's active hosts and managers; only a manager picks others than themselves."""
+    from communities.selectors import is_manager
+
+    if {h.pk for h in hosts} - {by.pk} and not is_manager(by, event.community):
+        raise EventError(_("Only the community's managers choose the hosts."))
+    allowed = Membership.objects.filter(
+        community=event.community,
+        user__in=hosts,
+        status=Membership.Status.ACTIVE,
+        role__in=[Membership.Role.HOST, Membership.Role.MANAGER],
+    ).values_list("user_id", flat=True)
+    if {h.pk for h in hosts} - set(allowed) - {by.pk}:
+        raise EventError(_("Hosts must be the community's hosts or managers."))
+    event.hosts.set(hosts)
 
 
 def event_create(*, community, by, fields, publish=False, questions=()):
@@ -118,6 +152,9 @@ def event_update(*, event, by, fields, now=None):
         if event.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
             raise EventError(_("A cancelled or completed event cannot be changed."))
         before = {name: getattr(event, name) for name in NOTICE_FIELDS}
+        fields, hosts = _split_hosts(fields)
+        if hosts:
+            _set_hosts(event, hosts, by=by)
         for name, value in fields.items():
             if name not in EDITABLE_FIELDS:
                 raise EventError(_("Unknown fields: %(fields)s") % {"fields": name})

@@ -73,8 +73,8 @@ def test_a_guest_registers_on_a_phone_and_the_host_checks_them_in(page_factory, 
     door.goto(f"/events/{event.pk}/check-in/")
     door.get_by_label("Find a person").fill("lena")
     row = door.locator(f"#checkin-{registration.pk}")
-    row.get_by_role("button", name="Mark Lena Sokolova present").click()
-    row.get_by_role("button", name="Here").wait_for()
+    row.get_by_role("button", name="Check in Lena Sokolova").click()
+    row.get_by_role("button", name="Here: Lena Sokolova. Tap to undo").wait_for()
     door.get_by_text("1 of 4 people here").wait_for()
     screenshot(door, "event-check-in-phone-en")
 

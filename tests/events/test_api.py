@@ -202,3 +202,22 @@ def test_a_walk_in_through_the_api(cast):
         .status_code
         == 404
     )
+
+
+def test_the_list_for_a_signed_in_person_costs_the_same_queries_for_any_number_of_online_events(
+    cast, django_assert_num_queries
+):
+    for _ in range(8):
+        EventFactory(community=cast.event.community, format="online", online_url="https://meet.example.org/x")
+    RegistrationFactory(
+        event=EventFactory(community=cast.event.community, format="online", online_url="https://meet.example.org/mine"),
+        user=cast.member,
+        guest_name="",
+        guest_email="",
+    )
+    api = api_for(cast, "member")
+
+    # count, page (seat counts and the person's registration annotated), managed communities
+    with django_assert_num_queries(3):
+        results = api.get(reverse("api:event-list")).json()["results"]
+    assert [e["online_url"] for e in results if e["online_url"]] == ["https://meet.example.org/mine"]

@@ -374,3 +374,22 @@ def test_messages_go_to_the_ledger_with_meaningful_keys(event, member):
     registration = services.registration_create(event=event, user=member)
 
     assert OutboundMessage.objects.filter(key=f"event-registered:{registration.pk}").exists()
+
+
+def test_a_manager_picks_the_hosts_among_the_communitys_hosts(community, manager, member):
+    host = MembershipFactory(community=community, role="host").user
+    event = services.event_create(community=community, by=manager, fields=fields(hosts=[host]))
+    assert list(event.hosts.all()) == [host]
+
+    with pytest.raises(EventError, match="hosts or managers"):
+        services.event_update(event=event, by=manager, fields={"hosts": [member]})
+    with pytest.raises(EventError, match="managers choose"):
+        services.event_update(event=event, by=host, fields={"hosts": [host, manager]})
+    services.event_update(event=event, by=manager, fields={"hosts": [host, manager]})
+    assert set(event.hosts.all()) == {host, manager}
+
+
+def test_russian_titles_get_readable_slugs(community, manager):
+    event = services.event_create(community=community, by=manager, fields=fields(title="Забег в парке"))
+
+    assert event.slug == "zabeg-v-parke"
