@@ -5,6 +5,14 @@
   // (an empty one left by the browser on an input would be reported as a violation).
   if (window.htmx) window.htmx.config.attributesToSettle = ["class", "width", "height"];
 
+  // On a phone the filter chips start folded unless one is on; wider screens keep them in view.
+  document.addEventListener("DOMContentLoaded", () => {
+    const filters = document.querySelector("details.kd-filters");
+    if (filters && !filters.dataset.active && window.matchMedia("(max-width: 767.98px)").matches) {
+      filters.open = false;
+    }
+  });
+
   const ids = (form) => Array.from(form.querySelectorAll("input[name='ids']"));
 
   function describe(form) {
