@@ -55,13 +55,17 @@ def cast(db):
 
 @pytest.fixture
 def russian_directory(settings, tmp_path):
-    """The directory's Russian (locale/ru-directory.json) compiled in front of the project's catalog, so
-    Russian pages can be checked before the lead merges it into django.po."""
+    """The Russian of locale/ru-*.json (the directory's is ru-directory.json) compiled in front of the
+    project's catalog, so Russian pages can be checked before the lead merges them into django.po."""
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
     catalog = Catalog(locale="ru")
-    for msgid, msgstr in json.loads(RUSSIAN.read_text(encoding="utf-8")).items():
+    translations = {}
+    # The other areas' Russian too (the manager tabs, the navbar), the directory's last.
+    for path in [*sorted(p for p in RUSSIAN.parent.glob("ru-*.json") if p != RUSSIAN), RUSSIAN]:
+        translations.update(json.loads(path.read_text(encoding="utf-8")))
+    for msgid, msgstr in translations.items():
         if isinstance(msgstr, list):
             catalog.add((msgid, msgid), tuple(msgstr))
         else:
