@@ -118,6 +118,7 @@ class EventViewSet(
     """Events the person may see. Managers create (and publish) events; hosts propose them."""
 
     serializer_class = EventSerializer
+    lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
@@ -226,6 +227,7 @@ class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
     """The person's own registrations and, for hosts and managers, every registration of their events."""
 
     serializer_class = RegistrationSerializer
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no signed-in person

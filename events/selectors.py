@@ -40,6 +40,8 @@ def events_visible_to(user):
 
 def event_for_viewer(user, pk):
     """The event if the person may see it; 404 otherwise (also for other communities' ids)."""
+    if not str(pk).isdigit():
+        raise Http404("No such event.")
     event = events_visible_to(user).select_related("community").filter(pk=pk).first()
     if event is None:
         raise Http404("No such event.")

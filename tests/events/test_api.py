@@ -221,3 +221,8 @@ def test_the_list_for_a_signed_in_person_costs_the_same_queries_for_any_number_o
     with django_assert_num_queries(3):
         results = api.get(reverse("api:event-list")).json()["results"]
     assert [e["online_url"] for e in results if e["online_url"]] == ["https://meet.example.org/mine"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/abc/", "/api/v1/events/99999999/", "/api/v1/registrations/x/"])
+def test_bad_ids_are_not_found_not_errors(cast, path):
+    assert api_for(cast, "manager").get(path).status_code == 404
