@@ -1,6 +1,7 @@
 """Campaigns and their updates, written by the community's managers."""
 
 from django.db import transaction
+from django.db.models import Max, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -96,13 +97,10 @@ def campaign_end(*, campaign_id, now=None):
             campaign.save(update_fields=["status", "ended_at"])
         if campaign.status != Campaign.Status.ENDED:
             return campaign
-        donations = (
-            Donation.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES)
-            .exclude(donor_email="")
-            .select_related("user")
-            .order_by("donor_key", "-created_at")
-            .distinct("donor_key")
-        )
+        counted = Donation.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES).exclude(donor_email="")
+        # Each donor's latest gift, so every person gets one note (a subquery, not DISTINCT ON: SQLite too).
+        latest = counted.values("donor_key").annotate(last=Max("pk")).values("last")
+        donations = Donation.objects.filter(pk__in=Subquery(latest)).select_related("user").order_by("pk")
         notifications.campaign_ended(campaign=campaign, donations=donations)
     return campaign
 

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from fundraising.models import Campaign, Fundraiser, Team
+from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.services import donation_transition
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory
 
@@ -16,16 +17,60 @@ def fundraiser(db):
     community = CommunityFactory(name="Warm Home Foundation")
     owner = MembershipFactory(community=community, user__name="Nina Volkova").user
     campaign = Campaign.objects.create(
-        community=community, title="Warm winter for 100 families", slug="warm-winter", goal=Decimal("500000"),
-        currency="RUB", status="active", suggested_amounts=["500.00", "1000.00", "3000.00"],
+        community=community,
+        title="Warm winter for 100 families",
+        slug="warm-winter",
+        goal=Decimal("500000"),
+        currency="RUB",
+        status="active",
+        suggested_amounts=["500.00", "1000.00", "3000.00"],
         summary="Blankets, heaters and firewood for families in remote villages.",
         story="<p>Every winter the foundation brings warmth to families who live far from help.</p>",
     )
     team = Team.objects.create(campaign=campaign, name="Office runners", slug="office-runners", captain=owner)
     return Fundraiser.objects.create(
-        campaign=campaign, owner=owner, team=team, title="Nina runs 42 km for warm homes", slug="nina-runs",
-        goal=Decimal("20000"), story="<p>I am running my first marathon: every kilometre is a blanket.</p>",
+        campaign=campaign,
+        owner=owner,
+        team=team,
+        title="Nina runs 42 km for warm homes",
+        slug="nina-runs",
+        goal=Decimal("20000"),
+        story="<p>I am running my first marathon: every kilometre is a blanket.</p>",
     )
+
+
+def _gifts(fundraiser):
+    """A few gifts, one anonymous with a dedication, so the pages show donors and a leaderboard."""
+    second = Fundraiser.objects.create(
+        campaign=fundraiser.campaign,
+        owner=fundraiser.owner,
+        title="Birthday without presents: warmth instead",
+        slug="birthday",
+        goal=Decimal("15000"),
+    )
+    gifts = [
+        (fundraiser, "Konstantin Konstantinopolsky-Velikoretsky", False, "12500", "Run, Nina! We are with you."),
+        (fundraiser, "Maria", True, "3000", ""),
+        (second, "Pavel Orlov", False, "1500", "Happy birthday!"),
+        (None, "Elena Sokolova", False, "50000", ""),
+    ]
+    for n, (target, name, anonymous, amount, message) in enumerate(gifts):
+        donation = Donation.objects.create(
+            campaign=fundraiser.campaign,
+            fundraiser=target,
+            team_id=target.team_id if target else None,
+            amount=Decimal(amount),
+            currency="RUB",
+            donor_name=name,
+            donor_email=f"g{n}@example.org",
+            donor_key=f"g{n}@example.org",
+            anonymous=anonymous,
+            message=message,
+            provider="offline",
+            dedication_kind="memory" if anonymous else "",
+            dedication_name="Vera Ivanovna" if anonymous else "",
+        )
+        donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED)
 
 
 def _raised(page):
@@ -67,6 +112,7 @@ def test_a_donor_gives_on_a_phone_through_the_sandbox_and_sees_the_total_rise(pa
 @pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 def test_the_donor_pages_look_finished_in_both_languages(page_factory, fundraiser, language, width, viewport):
+    _gifts(fundraiser)
     page = page_factory(viewport=viewport, language=language)
     campaign = fundraiser.campaign
     pages = [
