@@ -110,7 +110,7 @@ def directory_filters_parse(params):
         errors["sort"] = [_("“%(value)s” is not a valid choice.") % {"value": sort}]
         sort = "name"
     filters = DirectoryFilters(
-        q=" ".join(params.get("q", "").split())[:100],
+        q=" ".join(params.get("q", "").replace("\x00", "").split())[:100],
         roles=_choice_values(params, "role", Membership.Role.choices, errors),
         statuses=_choice_values(params, "status", Membership.Status.choices, errors),
         stages=_choice_values(params, "stage", Membership.Stage.choices, errors),

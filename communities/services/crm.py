@@ -29,7 +29,7 @@ class CrmInputError(CommunityError):
 
 def tag_get_or_create(*, community, name):
     """The community's tag with this name (letter case ignored), created when new."""
-    name = " ".join((name or "").split())
+    name = " ".join((name or "").replace("\x00", "").split())
     if not name:
         raise CrmInputError({"name": _("Give the tag a name.")})
     if len(name) > Tag._meta.get_field("name").max_length:

@@ -281,8 +281,8 @@ def directory_export(request, slug):
 
 def _member_context(request, community, membership, contact_form=None):
     page_number = request.GET.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and 0 < len(page_number) < 6 else 1
-    start = (max(page_number, 1) - 1) * TIMELINE_PAGE_SIZE
+    page_number = max(int(page_number), 1) if page_number.isdigit() and len(page_number) < 6 else 1
+    start = (page_number - 1) * TIMELINE_PAGE_SIZE
     # One row more than a page tells whether there is an older page, without counting.
     rows = list(membership_timeline(membership=membership)[start : start + TIMELINE_PAGE_SIZE + 1])
     return {

@@ -176,6 +176,13 @@ def test_bad_query_values_never_break_the_page(manager_client):
     assert len(names(response)) == 3
 
 
+def test_a_nul_character_in_the_search_is_ignored_not_a_crash(manager_client):
+    response = manager_client.get(url(q="ma\x00rk"))
+
+    assert response.status_code == 200
+    assert names(response) == ["Mark Member"]
+
+
 def test_the_filter_state_is_in_the_links_so_a_view_can_be_shared(manager_client, cast):  # noqa: F811
     tag = Tag.objects.create(community=cast.community, name="drivers")
 
