@@ -175,10 +175,7 @@ def directory_message(request, slug):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Your message is on its way to %(count)s people.") % {"count": count})
-            url = reverse("communities:directory_message_progress", args=[community.slug, message_id])
-            return redirect(
-                f"{url}?{urlencode({'total': count, 'back': urlencode(directory_filters_params(filters))})}"
-            )
+            return redirect(_progress_url(community, message_id, count, filters))
     context = {
         "community": community,
         "pending_count": partial(pending_count, community),
@@ -190,6 +187,12 @@ def directory_message(request, slug):
         "back_url": _list_url(community, filters),
     }
     return render(request, "communities/directory/message.html", context)
+
+
+def _progress_url(community, message_id, total, filters):
+    # The way back keeps the directory's filters; the total is only shown.
+    url = reverse("communities:directory_message_progress", args=[community.slug, message_id])
+    return f"{url}?{urlencode({'total': total, 'back': urlencode(directory_filters_params(filters))})}"
 
 
 @login_required
