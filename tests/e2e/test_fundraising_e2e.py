@@ -7,7 +7,7 @@ import pytest
 from fundraising.models import Campaign, Donation, Fundraiser, Team
 from fundraising.services import donation_transition
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
-from tests.factories import CommunityFactory, MembershipFactory
+from tests.factories import PASSWORD, CommunityFactory, MembershipFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -128,4 +128,33 @@ def test_the_donor_pages_look_finished_in_both_languages(page_factory, fundraise
         screenshot(page, f"fundraising-{name}-{width}-{language}")
     page.locator(".kd-give-form button[type=submit]").click()
     screenshot(page, f"fundraising-give-errors-{width}-{language}")
+    assert page.console_errors == []
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_manager_and_supporter_pages_fit_the_screen(page_factory, fundraiser, width, viewport):
+    _gifts(fundraiser)
+    campaign = fundraiser.campaign
+    manager = MembershipFactory(community=campaign.community, role="manager").user
+    page = page_factory(viewport=viewport)
+    _sign_in(page, manager.email)
+    pages = [
+        (f"/fundraising/manage/{campaign.slug}/", "manage-campaign"),
+        (f"/fundraising/manage/{campaign.slug}/donations/", "manage-donations"),
+        (f"/fundraising/manage/{campaign.slug}/donations/offline/", "offline"),
+        (f"/campaigns/{campaign.slug}/start/", "fundraiser-open"),
+        ("/fundraising/mine/", "mine"),
+    ]
+    for path, name in pages:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
+        screenshot(page, f"fundraising-{name}-{width}-en")
     assert page.console_errors == []
