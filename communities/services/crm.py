@@ -150,11 +150,13 @@ def directory_message_batch_send(*, community_id, sender_id, message_id, members
     People already in the ledger for this message are skipped (a retried batch), and so is anyone
     who stopped being an active member after the message was written.
     """
-    community = Community.objects.get(pk=community_id)
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:  # deleted since: nobody left to write to
+        return 0
     sender = User.objects.filter(pk=sender_id).first()
     memberships = Membership.objects.filter(
         community=community, pk__in=membership_ids, status=Membership.Status.ACTIVE
-    ).select_related("user")
+    ).select_related("user", "community")
     keys = {m.user_id: f"direct:{message_id}:{m.user_id}" for m in memberships}
     done = set(OutboundMessage.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     sent = 0

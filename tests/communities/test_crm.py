@@ -203,3 +203,41 @@ def test_a_large_selection_is_sent_in_batches(cast, commit, mailoutbox, monkeypa
     assert count == 6
     assert [len(c["membership_ids"]) for c in calls] == [2, 2, 2]
     assert len(mailoutbox) == 6
+
+
+def test_a_message_batch_costs_a_fixed_number_of_queries_per_person(cast, django_assert_num_queries):  # noqa: F811
+    for _ in range(10):
+        MembershipFactory(community=cast.community)
+    ids = list(Membership.objects.filter(community=cast.community).values_list("pk", flat=True))
+    arguments = {
+        "community_id": cast.community.pk,
+        "sender_id": cast.manager.pk,
+        "message_id": "5f0c8f5e-0000-4000-8000-000000000002",
+        "membership_ids": ids,
+        "subject": "Hello",
+        "body": "Hi",
+    }
+
+    # community, sender, memberships with people, the ledger keys already used; then per person:
+    # savepoint, ledger check, savepoint, ledger insert, release, activity insert, release.
+    with django_assert_num_queries(4 + 7 * len(ids)):
+        sent = crm.directory_message_batch_send(**arguments)
+
+    assert sent == 13
+
+
+def test_a_batch_for_a_deleted_community_does_nothing(cast):  # noqa: F811
+    community_id = cast.community.pk
+    cast.community.delete()
+
+    assert (
+        crm.directory_message_batch_send(
+            community_id=community_id,
+            sender_id=cast.manager.pk,
+            message_id="5f0c8f5e-0000-4000-8000-000000000003",
+            membership_ids=[1, 2],
+            subject="Hello",
+            body="Hi",
+        )
+        == 0
+    )
