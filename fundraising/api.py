@@ -5,14 +5,16 @@ fundraiser's owner; everyone else gets the public fields.
 """
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from fundraising import selectors, services
 from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.throttle import give_rate_limited
 
 TOTALS = ["raised_amount", "donor_count", "donation_count"]
 
@@ -207,6 +209,8 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def create(self, request, *args, **kwargs):
         data = DonationStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if give_rate_limited(request):
+            raise Throttled(detail=_("Too many attempts from your network. Please wait a few minutes."))
         campaign, fundraiser = self._target(data.validated_data)
         try:
             donation, checkout_url = services.donation_start(

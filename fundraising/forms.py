@@ -83,6 +83,9 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = CURRENCIES
+        if self.instance.status != Campaign.Status.ENDED:
+            # Ending has its own button, which also writes to the donors.
+            self.fields["status"].choices = [c for c in Campaign.Status.choices if c[0] != Campaign.Status.ENDED]
         if self.instance.pk:
             self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
 

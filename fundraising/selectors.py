@@ -34,15 +34,17 @@ def campaigns_public():
 
 
 def campaigns_visible_to(user):
-    visible = Q(status__in=[Campaign.Status.ACTIVE, Campaign.Status.ENDED]) & (
-        Q(community__visibility=Community.Visibility.PUBLIC)
-        | Q(community__memberships__user_id=user.pk or 0, community__memberships__status=Membership.Status.ACTIVE)
-    )
+    """Started campaigns of public communities and of the person's own; managers also see drafts."""
     if user.is_authenticated and user.is_staff:
         return Campaign.objects.select_related("community")
+    communities = Q(community__visibility=Community.Visibility.PUBLIC)
     if user.is_authenticated:
-        visible |= Q(community__in=communities_managed_by(user))
-    return Campaign.objects.filter(visible).select_related("community").distinct()
+        member_of = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values("community_id")
+        communities |= Q(community__in=member_of)
+    visible = Q(status__in=[Campaign.Status.ACTIVE, Campaign.Status.ENDED]) & communities
+    if user.is_authenticated:
+        visible |= Q(community__in=communities_managed_by(user).values("pk"))
+    return Campaign.objects.filter(visible).select_related("community")
 
 
 def campaign_for_viewer(user, slug):

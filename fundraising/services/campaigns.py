@@ -64,6 +64,8 @@ def campaign_edit(*, campaign, actor, data):
 
 
 def _campaign_save(campaign, data):
+    if data.get("status") == Campaign.Status.ENDED and campaign.status != Campaign.Status.ENDED:
+        raise FundraisingError(_("End a campaign with its End campaign button, so its donors are told."))
     for field in CAMPAIGN_FIELDS:
         if field in data and not (field == "cover" and not data[field]):
             setattr(campaign, field, data[field])

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,10 +13,11 @@ from django.views.decorators.http import require_POST
 from fundraising import selectors, services
 from fundraising.forms import GiveForm
 from fundraising.models import Donation, SandboxPayment
+from fundraising.money import from_minor_units
 from fundraising.providers import PROVIDERS, get_provider
+from fundraising.throttle import give_rate_limited
 
 logger = logging.getLogger(__name__)
-GIVE_LIMIT = (10, 600)  # donations started per IP address per ten minutes
 
 
 def give(request, kind, slug):
@@ -25,7 +25,7 @@ def give(request, kind, slug):
     initial = {"name": request.user.name, "email": request.user.email} if request.user.is_authenticated else {}
     form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _rate_limited(request):
+        if give_rate_limited(request):
             form.add_error(None, _("Too many attempts from your network. Please wait a few minutes."))
         else:
             try:
@@ -64,13 +64,6 @@ def _give_target(user, kind, slug):
     if not campaign.is_active:
         raise Http404("This campaign is not taking donations.")
     return campaign, None
-
-
-def _rate_limited(request):
-    limit, seconds = GIVE_LIMIT
-    key = f"fundraising:give:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, seconds)
-    return cache.incr(key) > limit
 
 
 def thanks(request, key):
@@ -116,8 +109,6 @@ def sandbox_checkout(request, reference):
 
 
 def payment_amount(payment):
-    from fundraising.money import from_minor_units
-
     return from_minor_units(payment.amount_minor, payment.currency)
 
 

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.selectors import community_for_manager
+from communities.models import Community
+from communities.selectors import communities_managed_by, community_for_manager
 from fundraising import selectors, services
 from fundraising.forms import CampaignForm, HideForm, OfflineDonationForm, RefundForm, UpdateForm
 from fundraising.models import Donation
@@ -20,13 +21,7 @@ from fundraising.models import Donation
 @login_required
 def campaigns(request):
     campaigns = selectors.campaigns_managed_by(request.user).order_by("-created_at")
-    from communities.selectors import communities_managed_by
-
-    communities = communities_managed_by(request.user) if not request.user.is_staff else None
-    if communities is None:
-        from communities.models import Community
-
-        communities = Community.objects.all()
+    communities = Community.objects.all() if request.user.is_staff else communities_managed_by(request.user)
     return render(request, "fundraising/manage_campaigns.html", {"campaigns": campaigns, "communities": communities})
 
 
@@ -219,14 +214,17 @@ def refund(request, slug, donation_id):
     )
 
 
+def _fundraiser_for_manager(user, slug):
+    fundraiser = selectors.fundraiser_for_viewer(user, slug)
+    if not selectors.can_see_private(user, campaign=fundraiser.campaign):
+        raise Http404("No such fundraiser.")
+    return fundraiser
+
+
 @login_required
 @require_POST
 def fundraiser_hide(request, slug):
-    fundraiser = selectors.fundraiser_for_viewer(request.user, slug)
-    if not selectors.can_see_private(request.user, campaign=fundraiser.campaign):
-        from django.http import Http404
-
-        raise Http404("No such fundraiser.")
+    fundraiser = _fundraiser_for_manager(request.user, slug)
     form = HideForm(request.POST)
     if form.is_valid():
         services.fundraiser_hide(fundraiser=fundraiser, actor=request.user, reason=form.cleaned_data["reason"])
@@ -239,11 +237,6 @@ def fundraiser_hide(request, slug):
 @login_required
 @require_POST
 def fundraiser_unhide(request, slug):
-    fundraiser = selectors.fundraiser_for_viewer(request.user, slug)
-    try:
-        services.fundraiser_unhide(fundraiser=fundraiser, actor=request.user)
-    except services.FundraisingError:
-        from django.http import Http404
-
-        raise Http404("No such fundraiser.") from None
+    fundraiser = _fundraiser_for_manager(request.user, slug)
+    services.fundraiser_unhide(fundraiser=fundraiser, actor=request.user)
     return redirect("fundraising:manage_campaign", slug=fundraiser.campaign.slug)

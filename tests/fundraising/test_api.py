@@ -170,3 +170,11 @@ def test_the_donation_list_has_bounded_queries(api, manager, campaign, fundraise
 
     with django_assert_max_num_queries(6):
         assert api.get(reverse("api:donation-list")).status_code == 200
+
+
+def test_starting_donations_through_the_api_is_rate_limited_too(api, campaign):
+    body = {"campaign": campaign.pk, "amount": "500", "email": "a@example.org"}
+
+    statuses = [api.post(reverse("api:donation-list"), body, format="json").status_code for _ in range(11)]
+
+    assert statuses == [201] * 10 + [429]

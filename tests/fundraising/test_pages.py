@@ -313,3 +313,13 @@ def test_a_fundraiser_for_an_event_links_to_it(client, campaign, member):
 
     assert "Charity concert" in html
     assert list(event.fundraisers.all()) == [fundraiser]
+
+
+def test_the_thank_you_status_part_polls_until_the_payment_is_confirmed(client, campaign):
+    donation = make_donation(campaign)
+    url = reverse("fundraising:thanks_status", args=[donation.idempotency_key])
+
+    assert "hx-trigger" in client.get(url).content.decode()
+    donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+    assert "hx-trigger" not in client.get(url).content.decode()
+    assert client.get(reverse("fundraising:thanks", args=["no-such-key"])).status_code == 404
