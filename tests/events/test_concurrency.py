@@ -1,12 +1,15 @@
 """Real concurrent registrations against PostgreSQL: each thread has its own connection."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from events import services
 from events.models import Registration
+from members.models import OutboundMessage
 from tests.events.factories import EventFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +81,17 @@ def test_cancellations_and_registrations_at_once_keep_the_count_and_promote_in_o
     assert event.registrations.filter(status__in=Registration.SEATED).count() == 4
     # Whatever the interleaving, the seats went to the waitlist before any newcomer.
     assert {r.status for r in Registration.objects.filter(pk__in=[w.pk for w in waiting])} == {"confirmed"}
+
+
+def test_two_reminder_scans_overlapping_send_each_reminder_once(mailoutbox):
+    event = EventFactory(capacity=None, starts_at=timezone.now() + timedelta(hours=23))
+    for _ in range(30):
+        RegistrationFactory(event=event, created_at=event.starts_at - timedelta(days=2))
+
+    errors = run_together(3, lambda i: services.event_reminders_send())
+
+    assert errors == []
+    assert OutboundMessage.objects.filter(key__startswith="event-reminder:24h:").count() == 30
+    recipients = [m.to[0] for m in mailoutbox]
+    assert len(recipients) == 30
+    assert len(set(recipients)) == 30

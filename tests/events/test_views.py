@@ -534,3 +534,30 @@ def test_a_manager_uploads_a_cover(client, community, manager, tmp_path, setting
     assert event.status == "draft"
     assert event.cover.name.startswith("events/covers/")
     assert f'src="{event.cover.url}"' in client.get(reverse("events:detail", kwargs={"pk": event.pk})).text
+
+
+COMMUNITY_PAGES = ["events:community", "events:community_calendar", "events:community_ics"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", COMMUNITY_PAGES)
+def test_a_private_communitys_event_pages_follow_the_matrix(client, cast, role, page):
+    community = cast.event.community
+    community.visibility = "private"
+    community.save()
+    client = client_for(client, cast, role)
+
+    status = client.get(reverse(page, kwargs={"slug": community.slug})).status_code
+
+    assert status == (404 if role in ("anonymous", "outsider") else 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_public_communitys_lists_are_open_but_drafts_stay_hidden(client, cast, role):
+    EventFactory(community=cast.event.community, title="Secret draft", status="draft")
+    client = client_for(client, cast, role)
+
+    text = client.get(reverse("events:community", kwargs={"slug": cast.event.community.slug})).text
+
+    assert cast.event.title in text
+    assert ("Secret draft" in text) == (role in ("manager", "staff"))
