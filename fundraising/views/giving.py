@@ -57,7 +57,7 @@ def _give_target(user, kind, slug):
         raise Http404("Nothing to give to here.")
     if kind == "fundraiser":
         fundraiser = selectors.fundraiser_for_viewer(user, slug)
-        if not fundraiser.is_active:
+        if not (fundraiser.is_active and fundraiser.campaign.is_active):
             raise Http404("This fundraiser is not taking donations.")
         return fundraiser.campaign, fundraiser
     campaign = selectors.campaign_for_viewer(user, slug)
