@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from events.models import Event, Registration
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,15 @@ def test_the_list_for_a_signed_in_person_costs_the_same_queries_for_any_number_o
 @pytest.mark.parametrize("path", ["/api/v1/events/abc/", "/api/v1/events/99999999/", "/api/v1/registrations/x/"])
 def test_bad_ids_are_not_found_not_errors(cast, path):
     assert api_for(cast, "manager").get(path).status_code == 404
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_registrations_list_costs_the_same_queries_for_any_number(cast, django_assert_num_queries, n):
+    for _ in range(n):
+        RegistrationFactory(event=cast.event, user=UserFactory(), guest_name="", guest_email="")
+    api = api_for(cast, "manager")
+
+    # count, page with the people joined
+    with django_assert_num_queries(2):
+        response = api.get(reverse("api:registration-list"), {"event": cast.event.pk})
+    assert response.json()["count"] == n
