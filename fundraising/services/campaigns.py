@@ -28,8 +28,19 @@ CAMPAIGN_FIELDS = (
 )
 
 
+LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split()
+CYRILLIC = {
+    cyr: ("" if lat == "_" else lat) for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", LATIN, strict=True)
+}
+
+
+def transliterate(text):
+    """Russian titles make readable addresses: «Тёплая зима» -> teplaya zima."""
+    return "".join(CYRILLIC.get(ch.lower(), ch) for ch in text)
+
+
 def unique_slug(model, text, **scope):
-    base = slugify(text, allow_unicode=False)[:60] or "page"
+    base = slugify(transliterate(text))[:60].strip("-") or "page"
     slug, n = base, 1
     while model.objects.filter(slug=slug, **scope).exists():
         n += 1

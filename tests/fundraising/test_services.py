@@ -177,3 +177,11 @@ def test_totals_recompute_agrees_with_the_payment_path(campaign, fundraiser):
     services.totals_recompute(campaign_ids=[campaign.pk])
 
     assert Campaign.objects.values("raised_amount", "donor_count", "donation_count").get() == before
+
+
+def test_russian_titles_make_readable_unique_addresses(campaign, owner):
+    first = services.fundraiser_open(campaign=campaign, owner=owner, title="Тёплая зима: мой забег", goal="1000")
+    second = services.fundraiser_open(campaign=campaign, owner=owner, title="Тёплая зима: мой забег", goal="1000")
+
+    assert first.slug == "teplaya-zima-moy-zabeg"
+    assert second.slug == "teplaya-zima-moy-zabeg-2"
