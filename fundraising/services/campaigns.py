@@ -28,9 +28,10 @@ CAMPAIGN_FIELDS = (
 )
 
 
-LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split()
+# Russian letters to Latin for page addresses (hard and soft signs disappear).
 CYRILLIC = {
-    cyr: ("" if lat == "_" else lat) for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", LATIN, strict=True)
+    **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True)),
+    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu", "я": "ya"},
 }
 
 
