@@ -90,8 +90,26 @@ class OutboundMessage(models.Model):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("not sent: opted out")
+
+    class Category(models.TextChoices):
+        """What the message is for; all but transactional ones follow the person's consents."""
+
+        TRANSACTIONAL = "transactional", _("account and service messages")
+        NEWS = "news", _("news and calls to action")
+        REMINDERS = "reminders", _("event reminders")
+        REPORTS = "reports", _("reports and check-ins")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
+    category = models.CharField(_("category"), max_length=16, choices=Category, default=Category.TRANSACTIONAL)
+    community = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -113,7 +131,10 @@ class OutboundMessage(models.Model):
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "updated_at"]),
+            models.Index(fields=["community", "-created_at"]),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.to_email}"

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -12,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -45,18 +47,41 @@ def recipient_language(*, user=None, language=None):
     return language or translation.get_language() or settings.LANGUAGE_CODE
 
 
-def message_send(*, key, template, context, to_email=None, user=None, language=None, headers=None):
+def message_send(
+    *,
+    key,
+    template,
+    context,
+    to_email=None,
+    user=None,
+    language=None,
+    headers=None,
+    category=OutboundMessage.Category.TRANSACTIONAL,
+    community=None,
+):
     """Queue one e-mail to a person, once per `key`.
 
     Renders it in the recipient's language, records it in the ledger and hands it to a worker
     after the surrounding transaction commits. A second call with the same key sends nothing and
-    returns the existing row.
+    returns the existing row. A message of a category the person opted out of is recorded as
+    skipped and not sent; every non-transactional message to an account carries a one-click
+    unsubscribe link (also as the List-Unsubscribe header).
     """
     existing = OutboundMessage.objects.filter(key=key).first()
     if existing is not None:
         return existing
     language = recipient_language(user=user, language=language)
+    headers = dict(headers or {})
+    context = dict(context)
+    if user is not None and category != OutboundMessage.Category.TRANSACTIONAL:
+        unsubscribe = unsubscribe_url(user=user, category=category)
+        context["unsubscribe_url"] = unsubscribe
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     subject, body_text, body_html = message_render(template=template, context=context, language=language)
+    if "unsubscribe_url" in context:
+        with translation.override(language):
+            body_text += "\n\n" + _("Unsubscribe from these e-mails: %(url)s") % {"url": context["unsubscribe_url"]}
     return message_queue(
         key=key,
         to_email=to_email or user.email,
@@ -66,14 +91,74 @@ def message_send(*, key, template, context, to_email=None, user=None, language=N
         subject=subject,
         body_text=body_text,
         body_html=body_html,
-        headers=headers or {},
+        headers=headers,
+        category=category,
+        community=community,
+        skip=user is not None and not consents_allow(user=user, category=category),
     )
 
 
+# Which consent lets a message of each category through.
+CATEGORY_CONSENTS = {
+    OutboundMessage.Category.NEWS: "consent_news",
+    OutboundMessage.Category.REMINDERS: "consent_reminders",
+    OutboundMessage.Category.REPORTS: "consent_reports",
+}
+
+
+def consents_allow(*, user, category):
+    field = CATEGORY_CONSENTS.get(category)
+    return field is None or getattr(user, field)
+
+
+def unsubscribe_url(*, user, category):
+    """A signed link that only turns off this one category for this one person."""
+    token = signing.dumps({"u": user.pk, "c": str(category)}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("members:unsubscribe", kwargs={"token": token})
+
+
+UNSUBSCRIBE_SALT = "members.unsubscribe"
+
+
+def unsubscribe_read(token):
+    """(user, category) for a valid unsubscribe token; raises MemberError for a forged or stale one."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user = User.objects.get(pk=data["u"])
+        category = OutboundMessage.Category(data["c"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, ValueError, TypeError) as exc:
+        raise MemberError(_("This unsubscribe link is not valid.")) from exc
+    if category not in CATEGORY_CONSENTS:
+        raise MemberError(_("This unsubscribe link is not valid."))
+    return user, category
+
+
+def unsubscribe_apply(*, token, now=None):
+    """Withdraw the one consent the link names, recording it like any other consent change."""
+    user, category = unsubscribe_read(token)
+    user_update_profile(user=user, changes={CATEGORY_CONSENTS[category]: False}, source="unsubscribe link", now=now)
+    return user, category
+
+
 def message_queue(
-    *, key, to_email, subject, body_text, body_html="", user=None, language="", template="", headers=None
+    *,
+    key,
+    to_email,
+    subject,
+    body_text,
+    body_html="",
+    user=None,
+    language="",
+    template="",
+    headers=None,
+    category=OutboundMessage.Category.TRANSACTIONAL,
+    community=None,
+    skip=False,
 ):
-    """Record an already rendered message under `key` and queue its delivery on commit."""
+    """Record an already rendered message under `key` and queue its delivery on commit.
+
+    With `skip`, the row is recorded as not sent (the person opted out) and nothing is queued.
+    """
     try:
         with transaction.atomic():
             message = OutboundMessage.objects.create(
@@ -86,11 +171,15 @@ def message_queue(
                 body_text=body_text,
                 body_html=body_html,
                 headers=headers or {},
+                category=category,
+                community=community,
+                status=OutboundMessage.Status.SKIPPED if skip else OutboundMessage.Status.QUEUED,
             )
     except IntegrityError:
         # Someone queued the same key a moment earlier: theirs is the message.
         return OutboundMessage.objects.get(key=key)
-    _deliver_on_commit(message.pk)
+    if not skip:
+        _deliver_on_commit(message.pk)
     return message
 
 

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -12,7 +13,7 @@ from communities.models import MemberImport
 from communities.selectors import community_for_manager
 from members import imports, services
 from members.forms import AccountDeleteForm, ImportUploadForm, ProfileForm, supported_language
-from members.models import ConsentRecord, User
+from members.models import ConsentRecord, OutboundMessage, User
 
 
 @login_required
@@ -166,3 +167,18 @@ def import_cancel(request, slug, pk):
         return redirect("member_import:detail", slug=slug, pk=pk)
     messages.success(request, _("The import is cancelled; nobody was added."))
     return redirect("member_import:start", slug=slug)
+
+
+@csrf_exempt  # mail clients' one-click unsubscribe (RFC 8058) posts without a session; the token is the proof
+def unsubscribe(request, token):
+    """One click from an e-mail turns off that kind of message; the page offers the full preferences."""
+    try:
+        person, category = services.unsubscribe_read(token)
+    except services.MemberError as error:
+        return render(request, "members/unsubscribe.html", {"error": error}, status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe_apply(token=token)
+        done = True
+    context = {"person": person, "category": OutboundMessage.Category(category).label, "done": done}
+    return render(request, "members/unsubscribe.html", context)
