@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -76,7 +77,7 @@ def thanks(request, key):
             "donation": donation,
             "campaign": donation.campaign,
             "target": target,
-            "share_url": request.build_absolute_uri(target.get_absolute_url()),
+            "share_url": settings.SITE_URL + target.get_absolute_url(),
         },
     )
 

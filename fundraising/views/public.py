@@ -4,6 +4,7 @@ The cached part holds nothing personal: no CSRF token and no CSP nonce (base.htm
 it for each request), and the give form lives on its own page.
 """
 
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,7 +25,7 @@ def campaign_detail(request, slug):
             "teams": selectors.leaderboard_teams(campaign),
             "donations": selectors.donations_recent_public(campaign=campaign),
             "updates": campaign.updates.all()[:5],
-            "share_url": request.build_absolute_uri(campaign.get_absolute_url()),
+            "share_url": settings.SITE_URL + campaign.get_absolute_url(),
         }
 
     body = _lazy_body(request, ("campaign", campaign.pk), "fundraising/_campaign_body.html", context)
@@ -62,7 +63,7 @@ def fundraiser_detail(request, slug):
             "fundraiser": fundraiser,
             "donations": selectors.donations_recent_public(fundraiser=fundraiser),
             "updates": fundraiser.updates.all()[:5],
-            "share_url": request.build_absolute_uri(fundraiser.get_absolute_url()),
+            "share_url": settings.SITE_URL + fundraiser.get_absolute_url(),
         }
 
     body = _lazy_body(request, ("fundraiser", fundraiser.pk), "fundraising/_fundraiser_body.html", context)
@@ -90,7 +91,7 @@ def team_detail(request, slug, team):
             "team": team,
             "fundraisers": team.fundraisers.filter(status="active").select_related("owner").order_by("-raised_amount"),
             "donations": selectors.donations_recent_public(team=team),
-            "share_url": request.build_absolute_uri(team.get_absolute_url()),
+            "share_url": settings.SITE_URL + team.get_absolute_url(),
         }
 
     body = _lazy_body(request, ("team", team.pk), "fundraising/_team_body.html", context)
