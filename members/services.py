@@ -1,6 +1,7 @@
 """Writes about people: accounts and the outbound message ledger."""
 
 import logging
+import re
 import uuid
 from datetime import timedelta
 
@@ -37,7 +38,8 @@ def message_render(*, template, context, language):
             body_html = render_to_string(f"emails/{template}.html", ctx)
         except TemplateDoesNotExist:
             body_html = ""
-    return " ".join(subject.split()), body_text, body_html
+    # Templates wrap subjects over lines; keep the no-break spaces money formatting relies on.
+    return re.sub(r"[ \t\r\n]+", " ", subject).strip(), body_text, body_html
 
 
 def recipient_language(*, user=None, language=None):

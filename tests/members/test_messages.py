@@ -1,4 +1,6 @@
 from datetime import timedelta
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from celery.exceptions import Retry
@@ -168,3 +170,14 @@ def test_resend_queues_only_failed_messages(flaky_backend, commit):
     failed.refresh_from_db()
     assert failed.status == OutboundMessage.Status.SENT
     assert len(mail.outbox) == 2
+
+
+def test_subjects_keep_the_no_break_spaces_of_formatted_money():
+    donation = SimpleNamespace(amount=Decimal("1500.00"), currency="RUB")
+
+    subject, _text, _html = services.message_render(
+        template="donation_receipt", context={"donation": donation}, language="ru"
+    )
+
+    assert "\n" not in subject
+    assert "1\u00a0500\u00a0₽" in subject
