@@ -1,5 +1,7 @@
 """Demo data for trying Kindred: safe to run again, it never duplicates anything."""
 
+from importlib import import_module
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,6 +9,7 @@ from django.db import transaction
 from members.models import User
 
 DEMO_PASSWORD = "kindred-demo"
+DEMO_MODULES = ["communities.demo", "members.demo", "events.demo", "fundraising.demo"]
 
 PEOPLE = [
     # email, name, language, staff
@@ -25,6 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for email, name, language, staff in PEOPLE:
             self._person(email=email, name=name, language=language, staff=staff)
+        # Each app adds its part, in the order the data builds on each other.
+        for module in DEMO_MODULES:
+            import_module(module).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  organisation admin  admin@kindred.test   (also /admin/)")
         self.stdout.write("  community manager   manager@kindred.test")
