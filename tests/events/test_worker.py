@@ -51,7 +51,7 @@ def broker(settings):
 
 @pytest.fixture
 def start_worker(tmp_path, settings):
-    processes = []
+    processes, logs = [], []
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -77,7 +77,9 @@ def start_worker(tmp_path, settings):
             "--without-mingle",
             "--without-heartbeat",
         ]
-        process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+        log = (tmp_path / f"{name}.log").open("w")
+        logs.append(log)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         processes.append(process)
         return process
 
@@ -90,6 +92,12 @@ def start_worker(tmp_path, settings):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+    for log in logs:
+        log.close()
+
+
+def worker_logs(tmp_path):
+    return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in sorted(tmp_path.glob("*.log")))
 
 
 def sent_lines(tmp_path):
@@ -113,7 +121,7 @@ def test_a_worker_killed_mid_batch_neither_loses_nor_repeats_a_reminder(broker, 
 
     first = start_worker("first")
     tasks.event_reminders_send.delay()
-    assert wait_for(lambda: reminders.count() >= 50), "the first worker never started the batch"
+    assert wait_for(lambda: reminders.count() >= 50), worker_logs(tmp_path)
     first.kill()  # SIGKILL: no warm shutdown, the task is neither finished nor acknowledged
     first.wait()
     queued_when_killed = reminders.count()
@@ -121,10 +129,10 @@ def test_a_worker_killed_mid_batch_neither_loses_nor_repeats_a_reminder(broker, 
 
     start_worker("second")
     tasks.event_reminders_send.delay()  # the next beat tick scans again
-    assert wait_for(lambda: reminders.count() == total)
+    assert wait_for(lambda: reminders.count() == total), worker_logs(tmp_path)
     # The periodic sweep re-queues deliveries the killed worker had taken but not done.
     member_services.messages_requeue_stale(now=timezone.now() + timedelta(minutes=15))
-    assert wait_for(lambda: not reminders.exclude(status=OutboundMessage.Status.SENT).exists())
+    assert wait_for(lambda: not reminders.exclude(status=OutboundMessage.Status.SENT).exists()), worker_logs(tmp_path)
     time.sleep(1)  # anything sent twice would show up by now
 
     recipients = Counter(line.split("\t")[0] for line in sent_lines(tmp_path))
