@@ -7,7 +7,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_production_settings_pass_the_deploy_checks_without_warnings():
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
