@@ -19,6 +19,9 @@ from communities.services import CommunityError
 from communities.services import community as community_services
 from communities.services import invitations as invitation_services
 from communities.services import membership as membership_services
+from events import selectors as event_selectors
+from fundraising import selectors as fundraising_selectors
+from fundraising.models import Campaign
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -46,6 +49,12 @@ def community_detail(request, slug):
         or request.user.is_staff,
         "member_count": community.memberships.filter(status=Membership.Status.ACTIVE).count(),
         "announcements": selectors_public.latest_announcements(community),
+        "events": list(event_selectors.community_events(request.user, community)[:3]),
+        "campaigns": list(
+            fundraising_selectors.campaigns_visible_to(request.user)
+            .filter(community=community, status=Campaign.Status.ACTIVE)
+            .order_by("-starts_on")[:3]
+        ),
         "join_form": JoinRequestForm(),
         "login_url": _auth_url("account_login", community.get_absolute_url()),
     }

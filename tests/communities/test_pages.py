@@ -3,7 +3,9 @@ from django.urls import reverse
 
 from communities.models import Announcement, Community, Membership
 from communities.services.announcements import announcement_publish
+from tests.events.factories import EventFactory
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+from tests.fundraising.conftest import make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -88,12 +90,19 @@ def test_the_community_page_takes_a_bounded_number_of_queries(client, django_ass
     MembershipFactory.create_batch(20, community=community)
     for n in range(8):
         Announcement.objects.create(community=community, author=manager, title=f"News {n}", body="<p>Hi</p>")
+    EventFactory.create_batch(4, community=community)
+    for n in range(4):
+        make_campaign(community, slug=f"campaign-{n}", title=f"Campaign {n}")
     client.force_login(manager)
 
-    # session, user, community, membership, manager check, member count, announcements with authors
-    with django_assert_num_queries(7):
+    # session, user, community, membership, manager check, member count, announcements with authors,
+    # upcoming events with their counts, active campaigns
+    with django_assert_num_queries(9):
         response = client.get(detail_url(community))
     assert response.status_code == 200
+    body = response.content.decode()
+    assert "Campaign " in body
+    assert body.count("kd-community-link") == 6  # three events and three campaigns at most
 
 
 @pytest.mark.parametrize(
