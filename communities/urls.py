@@ -42,4 +42,5 @@ urlpatterns = [
     path("<slug:slug>/manage/roles/<int:pk>/remove/", manage.manage_person_remove, name="manage_person_remove"),
     # The member directory (communities/urls_directory.py, names prefixed directory_) owns manage/people/.
     path("<slug:slug>/manage/people/", include("communities.urls_directory")),
+    path("<slug:slug>/manage/dashboard/", include("communities.urls_dashboard")),
 ]

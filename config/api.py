@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from communities.api import communities as communities_api
+from communities.api import dashboard as dashboard_api
 from communities.api import directory as directory_api
 from events import api as events_api
 from fundraising import api as fundraising_api
@@ -27,6 +28,12 @@ router.register("donations", fundraising_api.DonationViewSet, basename="donation
 urlpatterns = [
     path("me/", members_api.me, name="me"),
     path("me/data/", members_api.me_data, name="me-data"),
+    path("dashboard/", dashboard_api.OrganisationDashboard.as_view(), name="dashboard"),
+    path(
+        "communities/<int:community_pk>/dashboard/",
+        dashboard_api.CommunityDashboard.as_view(),
+        name="community_dashboard",
+    ),
     # The member directory (communities/api/directory.py), for a community's managers.
     path("communities/<int:community_pk>/members/", directory_api.MemberList.as_view(), name="directory_members"),
     path(

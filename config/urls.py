@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from communities.urls_dashboard import organisation_urlpatterns as organisation_dashboard_urls
 from config import views
 from members import views as member_views
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("events.urls")),  # /events/... and /c/<slug>/events/..., before "c/"
     path("", include("fundraising.urls")),
     path("c/", include("communities.urls")),
+    path("staff/dashboard/", include(organisation_dashboard_urls)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
