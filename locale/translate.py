@@ -1,7 +1,8 @@
-"""Fill Russian translations into locale/ru/LC_MESSAGES/django.po from a JSON file of {msgid: msgstr}.
+"""Fill Russian translations into locale/ru/LC_MESSAGES/django.po from JSON files of {msgid: msgstr}.
 
-Usage: python locale/translate.py ru.json   (plural entries: msgstr is a list of three forms)
-Run `manage.py makemessages -l ru` first; untranslated entries are listed at the end.
+Usage: python locale/translate.py a.json [b.json ...]   (plural entries: msgstr is a list of three forms)
+Run `manage.py makemessages -l ru` first; untranslated entries are listed at the end. Existing
+translations in django.po are kept unless a file gives a new one.
 """
 
 import json
@@ -13,8 +14,10 @@ from babel.messages.pofile import read_po, write_po
 PO = Path(__file__).parent / "ru" / "LC_MESSAGES" / "django.po"
 
 
-def main(path):
-    translations = json.loads(Path(path).read_text(encoding="utf-8"))
+def main(*paths):
+    translations = {}
+    for path in paths:
+        translations.update(json.loads(Path(path).read_text(encoding="utf-8")))
     with PO.open("rb") as f:
         catalog = read_po(f, locale="ru")
     for message in catalog:
@@ -24,7 +27,11 @@ def main(path):
         if key in translations:
             value = translations[key]
             message.string = tuple(value) if isinstance(message.id, tuple) else value
-            message.flags.discard("fuzzy")
+        elif message.fuzzy:
+            # makemessages' guess from a similar string: wrong more often than right, so drop it.
+            message.string = ("", "", "") if isinstance(message.id, tuple) else ""
+        message.flags.discard("fuzzy")
+        message.previous_id = []
     catalog.fuzzy = False
     catalog.project, catalog.language_team = "Kindred", "Russian"
     with PO.open("wb") as f:
@@ -35,4 +42,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])
