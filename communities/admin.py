@@ -79,3 +79,23 @@ class MemberImportAdmin(admin.ModelAdmin):
     list_display = ["file_name", "community", "status", "total_rows", "created_count", "updated_count", "skipped_count"]
     list_filter = ["status", "community"]
     readonly_fields = ["content", "errors"]
+
+
+from communities.models import CheckinEntry, OnboardingStep  # noqa: E402
+
+
+@admin.register(CheckinEntry)
+class CheckinEntryAdmin(admin.ModelAdmin):
+    list_display = ["membership", "community", "reason", "due_on", "snoozed_until", "assigned_to", "done_at"]
+    list_filter = ["reason", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["membership__user__email", "membership__user__name", "community__name"]
+    raw_id_fields = ["membership", "community", "assigned_to"]
+    date_hierarchy = "due_on"
+
+
+@admin.register(OnboardingStep)
+class OnboardingStepAdmin(admin.ModelAdmin):
+    list_display = ["community", "week", "subject_en", "enabled", "updated_at"]
+    list_filter = ["week", "enabled"]
+    search_fields = ["community__name", "subject_en", "subject_ru"]
+    raw_id_fields = ["community"]

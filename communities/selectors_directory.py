@@ -276,5 +276,6 @@ def directory_message_progress(*, community, message_id):
         queued=Count("pk"),
         sent=Count("pk", filter=Q(status=OutboundMessage.Status.SENT)),
         failed=Count("pk", filter=Q(status=OutboundMessage.Status.FAILED)),
+        skipped=Count("pk", filter=Q(status=OutboundMessage.Status.SKIPPED)),
     )
     return counts

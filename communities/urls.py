@@ -42,5 +42,6 @@ urlpatterns = [
     path("<slug:slug>/manage/roles/<int:pk>/remove/", manage.manage_person_remove, name="manage_person_remove"),
     # The member directory (communities/urls_directory.py, names prefixed directory_) owns manage/people/.
     path("<slug:slug>/manage/people/", include("communities.urls_directory")),
+    path("", include("communities.urls_checkins")),  # check-in queue, onboarding, message centre
     path("<slug:slug>/manage/dashboard/", include("communities.urls_dashboard")),
 ]

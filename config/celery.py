@@ -15,6 +15,7 @@ app = Celery("kindred")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(related_name="tasks_directory")  # communities/tasks_directory.py
+app.autodiscover_tasks(related_name="tasks_checkins")  # communities/tasks_checkins.py
 
 app.conf.beat_schedule = {
     "events-reminders-send": {
@@ -28,6 +29,10 @@ app.conf.beat_schedule = {
     "fundraising-donations-expire-pending": {
         "task": "fundraising.tasks.donations_expire_pending",
         "schedule": crontab(minute=15),
+    },
+    "fundraising-donation-days-refresh": {
+        "task": "fundraising.tasks.donation_days_refresh",
+        "schedule": crontab(minute="*/5"),
     },
     "fundraising-campaigns-end-due": {
         "task": "fundraising.tasks.campaigns_end_due",
@@ -44,5 +49,26 @@ app.conf.beat_schedule = {
     "members-imports-resume": {
         "task": "members.tasks.member_imports_resume",
         "schedule": crontab(minute="*/10"),
+    },
+    # The manager's routine: scans that find what is due in each community's own time zone.
+    "communities-checkins-refresh": {
+        "task": "communities.tasks_checkins.checkins_refresh",
+        "schedule": crontab(minute=5),
+    },
+    "communities-digests-send": {
+        "task": "communities.tasks_checkins.digests_send",
+        "schedule": crontab(minute=10),
+    },
+    "communities-onboarding-send": {
+        "task": "communities.tasks_checkins.onboarding_send",
+        "schedule": crontab(minute=20),
+    },
+    "communities-checkin-messages-send": {
+        "task": "communities.tasks_checkins.checkin_messages_send",
+        "schedule": crontab(minute=25),
+    },
+    "members-job-runs-prune": {
+        "task": "communities.tasks_checkins.job_runs_prune",
+        "schedule": crontab(hour=4, minute=40),
     },
 }

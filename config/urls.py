@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from communities.urls_dashboard import organisation_urlpatterns as organisation_dashboard_urls
 from config import views
 from members import views as member_views
+from members import views_jobs as member_jobs_views
 
 admin.site.site_header = "Kindred"
 admin.site.site_title = "Kindred"
@@ -22,6 +23,7 @@ urlpatterns = [
     path("", include("fundraising.urls")),
     path("c/", include("communities.urls")),
     path("staff/dashboard/", include(organisation_dashboard_urls)),
+    path("staff/jobs/", member_jobs_views.jobs_page, name="staff_jobs"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

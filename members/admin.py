@@ -59,3 +59,14 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     list_filter = ["kind", "granted"]
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
+
+
+from members.models import JobRun  # noqa: E402
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["task", "started_at", "finished_at", "outcome"]
+    list_filter = ["outcome", "task"]
+    search_fields = ["task", "task_id", "error"]
+    readonly_fields = ["task", "task_id", "started_at", "finished_at", "outcome", "result", "error"]

@@ -221,3 +221,36 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic task (those in the beat schedule), written by members.jobs."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCESS = "success", _("succeeded")
+        FAILURE = "failure", _("failed")
+
+    task = models.CharField(_("task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("started at"), default=now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome, default=Outcome.RUNNING)
+    result = models.CharField(_("result"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["task", "-started_at"]),
+            models.Index(fields=["task", "outcome", "-started_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

@@ -60,6 +60,8 @@ def announcement_email_batch(*, announcement_id, after_user_id=0, batch_size=Non
             template="community_announcement",
             context={"announcement": announcement, "community": announcement.community},
             user=membership.user,
+            category=OutboundMessage.Category.NEWS,
+            community=announcement.community,
         )
     announcement.recipients = OutboundMessage.objects.filter(key__startswith=f"announcement:{announcement.pk}:").count()
     announcement.save(update_fields=["recipients"])

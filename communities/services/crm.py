@@ -178,7 +178,14 @@ def _message_one(membership, *, key, sender, subject, body, message_id, now):
         "sender": sender,
         "user": membership.user,
     }
-    message_send(key=key, template="directory_message", context=context, user=membership.user)
+    message_send(
+        key=key,
+        template="directory_message",
+        context=context,
+        user=membership.user,
+        category=OutboundMessage.Category.NEWS,
+        community=membership.community,
+    )
     activity_record(
         user=membership.user,
         community=membership.community,

@@ -61,6 +61,7 @@ def invitation_send(*, community, email, role=Membership.Role.MEMBER, invited_by
         context={"invitation": invitation, "community": community, "inviter": invited_by},
         user=invitee,
         to_email=email,
+        community=community,
     )
     return invitation
 

@@ -139,6 +139,7 @@ def _tell_managers_of_request(membership):
             template="community_join_request",
             context={"community": community, "membership": membership, "person": membership.user},
             user=manager,
+            community=community,
         )
 
 
@@ -182,6 +183,7 @@ def membership_approve(*, membership, actor, now=None):
         template="community_join_approved",
         context={"community": membership.community, "membership": membership},
         user=membership.user,
+        community=membership.community,
     )
     return membership
 
@@ -200,6 +202,7 @@ def membership_decline(*, membership, actor, now=None):
         template="community_join_declined",
         context={"community": community},
         user=person,
+        community=community,
     )
     activity_record(
         user=person, community=community, kind=Activity.Kind.REMOVED, actor=actor, summary=_("Join request declined")

@@ -203,7 +203,8 @@ def directory_message_sent(request, slug, message_id):
     total = request.GET.get("total", "")
     progress = directory_message_progress(community=community, message_id=message_id)
     total = int(total) if total.isdigit() and len(total) < 7 else progress["queued"]
-    done = progress["sent"] + progress["failed"]
+    # A directory message is news: people who did not agree to news are recorded as skipped.
+    done = progress["sent"] + progress["failed"] + progress["skipped"]
     back = directory_filters_parse(QueryDict(request.GET.get("back", ""))).filters
     context = {
         "community": community,

@@ -8,7 +8,7 @@ import pytest
 from communities.models import ContactLog, Membership, Tag
 from communities.services import CommunityError, crm
 from communities.tasks_directory import directory_message_batch_task
-from members.models import Activity, OutboundMessage
+from members.models import Activity, OutboundMessage, User
 from tests.communities.directory_support import cast  # noqa: F401
 from tests.factories import MembershipFactory
 
@@ -131,6 +131,7 @@ def test_bulk_tagging_tags_each_person_once_and_only_in_the_community(cast):  # 
 
 
 def test_a_message_batch_run_twice_sends_each_active_member_one_email(cast, commit, mailoutbox):  # noqa: F811
+    User.objects.update(consent_news=True)  # a directory message is news: for people who agreed
     pending = MembershipFactory(community=cast.community, status=Membership.Status.PENDING)
     ids = [cast.member_membership.pk, cast.manager_membership.pk, pending.pk, cast.other_membership.pk]
     arguments = {
@@ -187,6 +188,7 @@ def test_a_large_selection_is_sent_in_batches(cast, commit, mailoutbox, monkeypa
     monkeypatch.setattr(crm, "MESSAGE_BATCH_SIZE", 2)
     for _ in range(3):
         MembershipFactory(community=cast.community)
+    User.objects.update(consent_news=True)  # a directory message is news: for people who agreed
     calls = []
     original = crm.directory_message_batch_send
     monkeypatch.setattr(crm, "directory_message_batch_send", lambda **kw: calls.append(kw) or original(**kw))

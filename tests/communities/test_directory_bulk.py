@@ -6,7 +6,7 @@ import io
 import pytest
 
 from communities.models import Membership, Tag
-from members.models import Activity, OutboundMessage
+from members.models import Activity, OutboundMessage, User
 from tests.communities.directory_support import cast, russian_directory  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory
 
@@ -73,6 +73,7 @@ def test_a_bulk_tag_with_a_bad_name_is_explained_not_a_crash(manager_client, cas
 
 
 def test_writing_to_a_selection_e_mails_each_active_member_once(manager_client, cast, commit, mailoutbox):  # noqa: F811
+    User.objects.update(consent_news=True)  # a directory message is news: for people who agreed
     pending = MembershipFactory(community=cast.community, status=Membership.Status.PENDING)
     left = MembershipFactory(community=cast.community, status=Membership.Status.LEFT)
     selection = {"everyone": "1"}
@@ -170,6 +171,7 @@ def test_the_export_speaks_the_managers_language(client, cast, russian_directory
 
 
 def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_client, cast, commit):  # noqa: F811
+    User.objects.update(consent_news=True)  # a directory message is news: for people who agreed
     with commit():
         response = manager_client.post(
             BASE + "message/",

@@ -1,0 +1,33 @@
+"""Periodic tasks of the manager's routine (schedules in config/celery.py). Each is a scan that is
+safe to run at any time and any number of times: what is due is found from the data, and every
+e-mail and queue entry has a key that makes it happen once."""
+
+from celery import shared_task
+
+import members.jobs  # noqa: F401  (records every scheduled run in JobRun)
+from communities.services import checkin_messages, checkins, digest, onboarding
+
+
+@shared_task
+def checkins_refresh():
+    return checkins.checkins_refresh()
+
+
+@shared_task
+def digests_send():
+    return digest.digests_send()
+
+
+@shared_task
+def onboarding_send():
+    return onboarding.onboarding_send()
+
+
+@shared_task
+def checkin_messages_send():
+    return checkin_messages.checkin_messages_send()
+
+
+@shared_task
+def job_runs_prune():
+    return members.jobs.job_runs_prune()
