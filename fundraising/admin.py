@@ -4,6 +4,7 @@ from fundraising.models import (
     Campaign,
     CampaignUpdate,
     Donation,
+    DonationDay,
     Fundraiser,
     FundraiserUpdate,
     ProviderEvent,
@@ -80,3 +81,14 @@ class ProviderEventAdmin(admin.ModelAdmin):
 @admin.register(SandboxPayment)
 class SandboxPaymentAdmin(admin.ModelAdmin):
     list_display = ("reference", "amount_minor", "currency", "status", "created_at")
+
+
+@admin.register(DonationDay)
+class DonationDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "community", "campaign", "fundraiser", "team", "amount", "currency", "donations"]
+    list_filter = ["currency"]
+    date_hierarchy = "day"
+    raw_id_fields = ["community", "campaign", "fundraiser", "team"]
+
+    def has_add_permission(self, request):
+        return False  # written by the rollup refresh only

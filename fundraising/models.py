@@ -323,3 +323,36 @@ class SandboxPayment(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+class DonationDay(models.Model):
+    """Counted donations summed per day (in the community's time zone), campaign, fundraiser, team and
+    currency: what the dashboard reads instead of every donation. Written only by
+    fundraising.services.rollups.donation_days_refresh, which recomputes whole days."""
+
+    day = models.DateField(_("day"))
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    fundraiser = models.ForeignKey(Fundraiser, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    amount = money_field(_("raised"))
+    donations = models.PositiveIntegerField(_("donations"))
+    last_donation_at = models.DateTimeField(_("last donation"))
+    refreshed_at = models.DateTimeField(_("refreshed at"), default=now)
+
+    class Meta:
+        verbose_name = _("donations of a day")
+        verbose_name_plural = _("donations by day")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "campaign", "fundraiser", "team", "currency"],
+                nulls_distinct=False,
+                name="donation_day_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["community", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.campaign_id} {self.amount} {self.currency}"

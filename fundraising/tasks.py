@@ -40,3 +40,11 @@ def campaigns_end_due():
 @shared_task
 def campaign_end(campaign_id):
     services.campaign_end(campaign_id=campaign_id)
+
+
+@shared_task
+def donation_days_refresh():
+    """The dashboard's daily money rollup for the last days (fundraising.services.rollups)."""
+    from fundraising.services.rollups import donation_days_keep_fresh
+
+    return donation_days_keep_fresh()

@@ -15,6 +15,7 @@ import time_machine
 from communities.models import CheckinEntry, Community, Membership
 from events.models import Event, Registration
 from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.services.rollups import donation_days_rebuild
 from members.models import Activity
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -192,6 +193,7 @@ def world(db, frozen):
     _money(community, other, people)
     _events(community, people)
     _queue(community, people)
+    donation_days_rebuild(now=NOW)  # what the periodic task keeps fresh
     return World(
         community=community,
         other=other,

@@ -89,7 +89,7 @@ def test_money_cards_this_month(world):  # noqa: F811
 def test_attendance_card_this_month(world):  # noqa: F811
     c = cards(build(world))
     assert (c["attendance"].value, c["attendance"].previous, c["attendance"].change) == (80, 50, 60)
-    assert c["attendance"].note == "4 of 5 came, 1 events"
+    assert c["attendance"].note == "4 of 5 came · events: 1"
 
 
 def test_this_week_compares_with_the_same_days_of_last_week(world):  # noqa: F811

@@ -12,6 +12,7 @@ from django.urls import reverse
 from communities.dashboard import dashboard_build, period_for
 from communities.models import Membership
 from fundraising.models import Donation
+from fundraising.services.rollups import donation_days_rebuild
 from members.models import Activity
 from tests.communities.dashboard_support import MSK, NOW, at, frozen, world  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory
@@ -143,9 +144,9 @@ def test_csv_figures_read_as_on_the_page(world):  # noqa: F811
     assert rows[0][:4] == ["Fundraiser", "Raised", "Currency", "Donations"]
     assert rows[1][:4] == ["Anna runs", "1000.00", "RUB", "1"]
     assert read_csv(client_for(world.manager).get(PAGE + "export/funnel.csv"))[1:] == [
-        ["joined", "3"],
-        ["contacted", "2"],
-        ["active", "1"],
+        ["Joined", "3"],
+        ["Contacted", "2"],
+        ["Active now", "1"],
     ]
 
 
@@ -171,11 +172,13 @@ def add_more_data(data, n):
             created_at=at(3, 1 + i % 17),
             donor_key=f"more-{i}",
         )
+    donation_days_rebuild(now=NOW)
 
 
 # Queries of dashboard_build: members, growth, active people, check-in queue, upcoming events,
-# attendance, past events, money totals, money over time, by campaign, by fundraiser, by team, feed.
-QUERIES = 13
+# attendance, past events, money totals, money over time, by campaign, by fundraiser (the top, then
+# their pages), by team, feed.
+QUERIES = 14
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_num_queries):  # noqa: F811
@@ -219,7 +222,7 @@ def test_the_api_gives_the_same_figures_as_the_page(world):  # noqa: F811
     assert cards["members"]["change_percent"] == 100
     assert cards["raised"]["value"] == "2050.00"
     assert data["currency"] == "RUB"
-    assert data["tables"]["funnel"]["rows"] == [["joined", 3], ["contacted", 2], ["active", 1]]
+    assert data["tables"]["funnel"]["rows"] == [["Joined", 3], ["Contacted", 2], ["Active now", 1]]
     assert data["period"]["previous_start"] == "2026-02-01"
 
 
