@@ -7,9 +7,11 @@ is overdue (no success for twice its interval, or a day more than its interval f
 rarer jobs) or failing (its last run failed): a stopped beat or worker is noticed the same day.
 """
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from celery.schedules import crontab
 from celery.signals import task_failure, task_postrun, task_prerun
 from django.core.cache import cache
 from django.db.models import Max
@@ -41,6 +43,12 @@ def _job_finished(task_id=None, task=None, retval=None, state=None, **kwargs):
     changes = {"finished_at": timezone.now(), "outcome": outcome}
     if outcome == JobRun.Outcome.SUCCESS:
         changes["result"] = repr(retval)[:200]
+    else:
+        # On a worker task_failure has the error already; a task run eagerly (tests, a shell) raises
+        # straight through, and the exception is still being handled here.
+        exception = retval if isinstance(retval, BaseException) else sys.exc_info()[1]
+        if exception is not None:
+            changes["error"] = _describe_error(exception)
     JobRun.objects.filter(task_id=task_id).update(**changes)
     cache.delete(ALERT_CACHE_KEY)
 
@@ -49,11 +57,14 @@ def _job_finished(task_id=None, task=None, retval=None, state=None, **kwargs):
 def _job_failed(task_id=None, exception=None, sender=None, **kwargs):
     if sender is None or sender.name not in scheduled_tasks():
         return
-    error = f"{type(exception).__name__}: {exception}"[:4000]
     JobRun.objects.filter(task_id=task_id).update(
-        outcome=JobRun.Outcome.FAILURE, error=error, finished_at=timezone.now()
+        outcome=JobRun.Outcome.FAILURE, error=_describe_error(exception), finished_at=timezone.now()
     )
     cache.delete(ALERT_CACHE_KEY)
+
+
+def _describe_error(exception):
+    return f"{type(exception).__name__}: {exception}"[:4000]
 
 
 @dataclass
@@ -73,12 +84,32 @@ class JobStatus:
         return not (self.overdue or self.failing)
 
 
+def next_run_after(schedule, moment):
+    """The first time after `moment` the schedule fires (a crontab, in the Celery app's time zone, or an interval)."""
+    if not isinstance(schedule, crontab):
+        return moment + schedule.run_every
+    local = moment.astimezone(schedule.tz).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    for _step in range(100_000):  # a couple of years of day and hour jumps, far more than any schedule needs
+        day_ok = (
+            local.month in schedule.month_of_year
+            and local.day in schedule.day_of_month
+            and local.isoweekday() % 7 in schedule.day_of_week
+        )
+        if not day_ok:
+            local = (local + timedelta(days=1)).replace(hour=0, minute=0)
+        elif local.hour not in schedule.hour:
+            local = (local + timedelta(hours=1)).replace(minute=0)
+        elif local.minute not in schedule.minute:
+            local += timedelta(minutes=1)
+        else:
+            return local
+    raise ValueError(f"{schedule} never fires")
+
+
 def schedule_interval(schedule, now):
     """The time between two runs: from the next run to the one after it."""
-    # remaining_estimate(t) is "from now to the first run after t".
-    first = now + schedule.remaining_estimate(now)
-    second = now + schedule.remaining_estimate(first)
-    return second - first
+    first = next_run_after(schedule, now)
+    return next_run_after(schedule, first) - first
 
 
 def grace_for(interval):
@@ -123,7 +154,7 @@ def _status(name, entry, last_run, last_success_at, now):
         interval=interval,
         last_run=last_run,
         last_success_at=last_success_at,
-        next_run_at=now + schedule.remaining_estimate(last_run.started_at if last_run else now),
+        next_run_at=next_run_after(schedule, now),
         overdue=since is not None and now - since > grace,
         failing=last_run is not None and last_run.outcome == JobRun.Outcome.FAILURE,
     )

@@ -4,6 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from config.celery import app
 from members import jobs
 
 
@@ -11,5 +12,5 @@ from members import jobs
 def jobs_page(request):
     statuses = jobs.jobs_status()
     unhealthy = sum(1 for status in statuses if not status.healthy)
-    context = {"statuses": statuses, "unhealthy": unhealthy, "now": timezone.now()}
+    context = {"statuses": statuses, "unhealthy": unhealthy, "now": timezone.now(), "schedule_zone": app.conf.timezone}
     return render(request, "members/jobs.html", context)
