@@ -1,0 +1,126 @@
+"""A manager works through the check-in queue in a browser: logs a call, snoozes, assigns; screenshots at
+phone and desktop width in both languages."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from communities.models import CheckinEntry, ContactLog, Membership
+from communities.services import checkins
+from events.models import Event
+from tests.communities.directory_support import russian_directory  # noqa: F401
+from tests.e2e.conftest import DESKTOP, PHONE, screenshot
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PEOPLE = [
+    ("Анна Петрова", "+7 916 555-01-01"),
+    ("Константин Константинопольский", "+7 999 555-05-05"),
+    ("Maria Garcia", ""),
+    ("Вера Кузнецова", "+7 903 555-02-02"),
+]
+
+
+def seed(language):
+    community = CommunityFactory(
+        name="Бегом за надеждой" if language == "ru" else "Running for Hope", slug="running", timezone="Europe/Moscow"
+    )
+    manager = MembershipFactory(
+        community=community, role=Membership.Role.MANAGER, user=UserFactory(name="Mila Manager", language=language)
+    ).user
+    MembershipFactory(community=community, role=Membership.Role.MANAGER, user=UserFactory(name="Пётр Соколов"))
+    now = timezone.now()
+    people = []
+    for n, (name, phone) in enumerate(PEOPLE):
+        people.append(
+            MembershipFactory(
+                community=community,
+                user=UserFactory(name=name, phone=phone),
+                stage=Membership.Stage.NEW,
+                joined_at=now - timedelta(days=n + 1),
+            )
+        )
+    host = people[3]
+    host.role = Membership.Role.HOST
+    host.stage = Membership.Stage.ACTIVE
+    host.save()
+    event = Event.objects.create(
+        community=community,
+        title="Забег в парке" if language == "ru" else "Park run",
+        slug="park-run",
+        status="published",
+        starts_at=now + timedelta(days=4),
+        ends_at=now + timedelta(days=4, hours=2),
+    )
+    event.hosts.add(host.user)
+    checkins.checkins_refresh()
+    return community, manager, people
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_a_manager_works_through_the_queue_and_logs_a_call(
+    page_factory,
+    live_server,
+    russian_directory,  # noqa: F811
+    language,
+    width,
+    viewport,
+):
+    community, manager, people = seed(language)
+    page = page_factory(viewport=viewport, language=language)
+    sign_in(page, live_server, manager)
+
+    page.goto("/c/running/manage/checkins/")
+    assert page.locator("html").get_attribute("lang") == language
+    rows = page.locator(".kd-checkins > li")
+    assert rows.count() == 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"checkins-{width}-{language}")
+
+    # Log a call with a follow-up: the row says so and the person leaves the queue.
+    first = CheckinEntry.objects.filter(membership=people[0]).get()
+    row = page.locator(f"#checkin-{first.pk}")
+    row.locator("button[data-bs-target='#log-%d']" % first.pk).click()
+    page.locator(f"#log-{first.pk}.show").wait_for()  # opened, not still sliding open
+    row.locator("select[name='outcome']").select_option("reached")
+    row.locator("textarea[name='note']").fill(
+        "Хочет помогать на забеге." if language == "ru" else "Will help at the run."
+    )
+    follow_up = timezone.localdate() + timedelta(days=7)
+    row.locator("input[name='follow_up_on']").fill(follow_up.isoformat())
+    screenshot(page, f"checkins-logging-{width}-{language}")
+    row.locator("form[id^='log-'] button[type='submit']").click()
+    page.locator(f"#checkin-{first.pk} [role='status']").wait_for()
+    contact = ContactLog.objects.get(membership=people[0])
+    assert (contact.outcome, contact.follow_up_on, contact.author) == ("reached", follow_up, manager)
+    screenshot(page, f"checkins-logged-{width}-{language}")
+
+    # Assign the second person to the other manager, in place.
+    second = CheckinEntry.objects.filter(membership=people[1]).get()
+    row = page.locator(f"#checkin-{second.pk}")
+    row.locator("button[data-bs-target='#assign-%d']" % second.pk).click()
+    page.locator(f"#assign-{second.pk}.show").wait_for()
+    row.locator("select[name='manager']").select_option(label="Пётр Соколов")
+    row.locator("form[id^='assign-'] button[type='submit']").click()
+    page.locator(f"#checkin-{second.pk}").get_by_text("Пётр Соколов", exact=False).first.wait_for()
+    second.refresh_from_db()
+    assert second.assigned_to.name == "Пётр Соколов"
+
+    # A reload shows what persists: the called person is gone.
+    page.reload()
+    assert page.locator(".kd-checkins > li").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page.console_errors == [], "\n".join(page.console_errors)
