@@ -93,7 +93,7 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
     # Log a call with a follow-up: the row says so and the person leaves the queue.
     first = CheckinEntry.objects.filter(membership=people[0]).get()
     row = page.locator(f"#checkin-{first.pk}")
-    row.locator("button[data-bs-target='#log-%d']" % first.pk).click()
+    row.locator(f"button[data-bs-target='#log-{first.pk}']").click()
     page.locator(f"#log-{first.pk}.show").wait_for()  # opened, not still sliding open
     row.locator("select[name='outcome']").select_option("reached")
     row.locator("textarea[name='note']").fill(
@@ -111,7 +111,7 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
     # Assign the second person to the other manager, in place.
     second = CheckinEntry.objects.filter(membership=people[1]).get()
     row = page.locator(f"#checkin-{second.pk}")
-    row.locator("button[data-bs-target='#assign-%d']" % second.pk).click()
+    row.locator(f"button[data-bs-target='#assign-{second.pk}']").click()
     page.locator(f"#assign-{second.pk}.show").wait_for()
     row.locator("select[name='manager']").select_option(label="Пётр Соколов")
     row.locator("form[id^='assign-'] button[type='submit']").click()
