@@ -234,6 +234,7 @@ class Dashboard:
     tables: dict
     upcoming: list
     feed: list
+    fundraisers: list = field(default_factory=list)
 
     def as_dict(self):
         return {
@@ -472,7 +473,15 @@ def _by_fundraiser(community, period):
     ).values("engagement_level")[:1]
     pages = Fundraiser.objects.filter(pk__in=[row["fundraiser_id"] for row in top]).select_related("owner")
     found = {page.pk: page for page in pages.annotate(level=Subquery(level))}
-    return [{**row, "page": found[row["fundraiser_id"]]} for row in top if row["fundraiser_id"] in found]
+    return [
+        {**row, "page": found[row["fundraiser_id"]], "level": _level_label(found[row["fundraiser_id"]].level)}
+        for row in top
+        if row["fundraiser_id"] in found
+    ]
+
+
+def _level_label(level):
+    return Membership.Level(level).label if level in Membership.Level.values else ""
 
 
 def _by_team(community, period):
@@ -533,17 +542,16 @@ def dashboard_build(*, community=None, period, now=None):
     currency = _main_currency(totals, community)
     money = _money_series(community, period, currency)
     figures = Figures(counts, growth, active, queue, attendance, totals, currency, money)
+    fundraisers = _by_fundraiser(community, period)
     tables = {
         **_member_tables(figures),
         **_event_tables(upcoming, past),
-        **_money_tables(
-            money, _by_campaign(community, period), _by_fundraiser(community, period), _by_team(community, period)
-        ),
+        **_money_tables(money, _by_campaign(community, period), fundraisers, _by_team(community, period), period),
     }
     feed = _feed(community)
     tables["activity"] = _feed_table(feed)
     other = {code: row["raised"] for code, row in totals.items() if code != currency}
-    return Dashboard(community, period, currency, other, _cards(figures), tables, upcoming, feed)
+    return Dashboard(community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers)
 
 
 @dataclass
@@ -623,7 +631,7 @@ def _member_tables(f):
             _("Onboarding of the period's newcomers"),
             [_("Stage"), _("People")],
             [
-                [_("Joined"), c["new"]],
+                [_("Newcomers"), c["new"]],
                 [_("Contacted"), c["funnel_contacted"]],
                 [_("Active now"), c["funnel_active"]],
             ],
@@ -663,7 +671,7 @@ def _event_tables(upcoming, past):
     }
 
 
-def _money_tables(money, campaigns, fundraisers, teams):
+def _money_tables(money, campaigns, fundraisers, teams, period):
     return {
         "money": Table(
             "money", _("Money raised over time"), [_("From"), _("Raised")], [list(p) for p in money], "line"
@@ -693,9 +701,9 @@ def _money_tables(money, campaigns, fundraisers, teams):
                     r["raised"],
                     r["currency"],
                     r["count"],
-                    r["last"],
+                    timezone.localtime(r["last"], period.zone).date(),
                     r["page"].owner.name or r["page"].owner.email,
-                    Membership.Level(r["page"].level).label if r["page"].level else "",
+                    r["level"],
                 ]
                 for r in fundraisers
             ],

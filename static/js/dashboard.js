@@ -25,7 +25,7 @@
       scales: {
         x: {
           grid: { display: !horizontal ? false : true },
-          ticks: { maxRotation: 0, autoSkip: true, maxTicksLimit: horizontal ? 5 : 6 },
+          ticks: horizontal ? { maxTicksLimit: 5, precision: 0 } : { maxRotation: 0, autoSkip: type === "line", maxTicksLimit: 6 },
           beginAtZero: horizontal,
         },
         y: {
@@ -51,7 +51,8 @@
 
   function drawChart(canvas, spec) {
     var isLine = spec.type === "line";
-    var horizontal = spec.type === "funnel" || (spec.type === "bar" && spec.labels.length > 4);
+    // Bars lie down: long names stay readable on a phone.
+    var horizontal = !isLine;
     var values = spec.values.map(function (v) { return v === "" ? null : Number(v); });
     var labels = isLine ? spec.labels.map(dateLabel) : spec.labels;
     if (horizontal) {
@@ -100,7 +101,7 @@
       var spec = charts[canvas.dataset.chart];
       if (spec) { drawChart(canvas, spec); }
     });
-    document.querySelectorAll("canvas.kd-spark").forEach(drawSpark);
+    document.querySelectorAll(".kd-spark canvas").forEach(drawSpark);
   }
 
   function wirePeriod() {

@@ -129,7 +129,7 @@ def test_money_by_campaign_fundraiser_and_team(world):  # noqa: F811
         ("Anna runs", Decimal("1000"), 1, "Anna", "observer"),
         ("Boris swims", Decimal("250"), 1, "Boris", "participant"),
     ]
-    assert fundraisers[0][4].astimezone(MSK).date() == date(2026, 3, 5)  # the last donation
+    assert fundraisers[0][4] == date(2026, 3, 5)  # the last donation
     assert [(r[0], r[1]) for r in tables["teams"].rows] == [("Runners", Decimal("1000"))]
 
 

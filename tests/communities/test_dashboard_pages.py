@@ -144,7 +144,7 @@ def test_csv_figures_read_as_on_the_page(world):  # noqa: F811
     assert rows[0][:4] == ["Fundraiser", "Raised", "Currency", "Donations"]
     assert rows[1][:4] == ["Anna runs", "1000.00", "RUB", "1"]
     assert read_csv(client_for(world.manager).get(PAGE + "export/funnel.csv"))[1:] == [
-        ["Joined", "3"],
+        ["Newcomers", "3"],
         ["Contacted", "2"],
         ["Active now", "1"],
     ]
@@ -222,7 +222,7 @@ def test_the_api_gives_the_same_figures_as_the_page(world):  # noqa: F811
     assert cards["members"]["change_percent"] == 100
     assert cards["raised"]["value"] == "2050.00"
     assert data["currency"] == "RUB"
-    assert data["tables"]["funnel"]["rows"] == [["Joined", 3], ["Contacted", 2], ["Active now", 1]]
+    assert data["tables"]["funnel"]["rows"] == [["Newcomers", 3], ["Contacted", 2], ["Active now", 1]]
     assert data["period"]["previous_start"] == "2026-02-01"
 
 
