@@ -5,7 +5,7 @@ e-mail and queue entry has a key that makes it happen once."""
 from celery import shared_task
 
 import members.jobs  # noqa: F401  (records every scheduled run in JobRun)
-from communities.services import checkin_messages, checkins, digest, onboarding
+from communities.services import checkin_messages, checkins, digest, onboarding, reports
 
 
 @shared_task
@@ -26,6 +26,11 @@ def onboarding_send():
 @shared_task
 def checkin_messages_send():
     return checkin_messages.checkin_messages_send()
+
+
+@shared_task
+def reports_send():
+    return reports.reports_send()
 
 
 @shared_task

@@ -67,6 +67,10 @@ app.conf.beat_schedule = {
         "task": "communities.tasks_checkins.checkin_messages_send",
         "schedule": crontab(minute=25),
     },
+    "communities-reports-send": {
+        "task": "communities.tasks_checkins.reports_send",
+        "schedule": crontab(minute=35),
+    },
     "members-job-runs-prune": {
         "task": "communities.tasks_checkins.job_runs_prune",
         "schedule": crontab(hour=4, minute=40),
