@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from fundraising.models import (
     Campaign,
+    CampaignDay,
     CampaignUpdate,
     Donation,
     DonationDay,
@@ -89,6 +90,17 @@ class DonationDayAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     date_hierarchy = "day"
     raw_id_fields = ["community", "campaign", "fundraiser", "team"]
+
+    def has_add_permission(self, request):
+        return False  # written by the rollup refresh only
+
+
+@admin.register(CampaignDay)
+class CampaignDayAdmin(admin.ModelAdmin):
+    list_display = ["day", "community", "campaign", "amount", "currency", "donations"]
+    list_filter = ["currency"]
+    date_hierarchy = "day"
+    raw_id_fields = ["community", "campaign"]
 
     def has_add_permission(self, request):
         return False  # written by the rollup refresh only
