@@ -99,3 +99,19 @@ class OnboardingStepAdmin(admin.ModelAdmin):
     list_filter = ["week", "enabled"]
     search_fields = ["community__name", "subject_en", "subject_ru"]
     raw_id_fields = ["community"]
+
+
+from communities.models import CallToAction, CallToActionResponse  # noqa: E402
+
+
+@admin.register(CallToAction)
+class CallToActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "author", "recipients", "created_at"]
+    search_fields = ["title", "community__name"]
+    raw_id_fields = ["community", "author"]
+
+
+@admin.register(CallToActionResponse)
+class CallToActionResponseAdmin(admin.ModelAdmin):
+    list_display = ["call", "membership", "opened_at", "responded_at"]
+    raw_id_fields = ["call", "membership", "message"]

@@ -49,3 +49,17 @@ class MessageFilterForm(forms.Form):
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].replace("\x00", "").split())
+
+
+class CallToActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text, or simple HTML: paragraphs, bold, lists and links."),
+    )
+    button_label = forms.CharField(label=_("Button label"), max_length=60, initial=_("I'm in"))
+    link = forms.URLField(
+        label=_("Link for details"), required=False, help_text=_("Optional: shown next to the button.")
+    )

@@ -374,3 +374,46 @@ class OnboardingStep(models.Model):
 
     def __str__(self):
         return f"{self.community}: week {self.week}"
+
+
+class CallToAction(models.Model):
+    """A manager's call to action (a mobilisation) sent to all members or a directory segment."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="calls_to_action")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Simple formatting and links."))
+    button_label = models.CharField(_("button label"), max_length=60)
+    link = models.URLField(_("link for details"), blank=True)
+    segment = models.JSONField(_("segment"), default=list, blank=True, help_text=_("directory filters"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("sent at"), default=now)
+
+    class Meta:
+        verbose_name = _("call to action")
+        verbose_name_plural = _("calls to action")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class CallToActionResponse(models.Model):
+    """One recipient of a call to action: the e-mail, the first click on its link, the "I'm in"."""
+
+    call = models.ForeignKey(CallToAction, on_delete=models.CASCADE, related_name="responses")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="call_responses")
+    message = models.ForeignKey(
+        "members.OutboundMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened the link"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call to action recipient")
+        verbose_name_plural = _("call to action recipients")
+        constraints = [models.UniqueConstraint(fields=["call", "membership"], name="call_response_once")]
+
+    def __str__(self):
+        return f"{self.call} → {self.membership}"

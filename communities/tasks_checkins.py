@@ -5,7 +5,7 @@ e-mail and queue entry has a key that makes it happen once."""
 from celery import shared_task
 
 import members.jobs  # noqa: F401  (records every scheduled run in JobRun)
-from communities.services import checkin_messages, checkins, digest, onboarding, reports
+from communities.services import checkin_messages, checkins, digest, mobilisation, onboarding, reports
 
 
 @shared_task
@@ -36,3 +36,9 @@ def reports_send():
 @shared_task
 def job_runs_prune():
     return members.jobs.job_runs_prune()
+
+
+@shared_task
+def call_to_action_batch(call_id, membership_ids):
+    """One batch of a call to action's e-mails (not scheduled: queued when the manager sends it)."""
+    return mobilisation.call_to_action_batch_send(call_id=call_id, membership_ids=membership_ids)

@@ -3,7 +3,7 @@ reply pages; included from communities/urls.py under /c/."""
 
 from django.urls import path
 
-from communities.views import checkins, messages
+from communities.views import checkins, messages, mobilisation
 
 urlpatterns = [
     path("checkin-reply/<str:token>/<slug:answer>/", checkins.checkin_reply, name="checkin_reply"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/manage/onboarding/<int:week>/", checkins.onboarding_step_edit, name="onboarding_step_edit"),
     path("<slug:slug>/manage/messages/", messages.message_centre, name="message_centre"),
     path("<slug:slug>/manage/messages/<int:pk>/resend/", messages.message_resend, name="message_resend"),
+    path("<slug:slug>/manage/calls/", mobilisation.calls, name="calls"),
 ]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from communities.urls_dashboard import organisation_urlpatterns as organisation_dashboard_urls
+from communities.views import mobilisation as mobilisation_views
 from config import views
 from members import views as member_views
 from members import views_jobs as member_jobs_views
@@ -24,6 +25,7 @@ urlpatterns = [
     path("c/", include("communities.urls")),
     path("staff/dashboard/", include(organisation_dashboard_urls)),
     path("staff/jobs/", member_jobs_views.jobs_page, name="staff_jobs"),
+    path("go/<str:token>/", mobilisation_views.call_to_action_go, name="call_to_action_go"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
