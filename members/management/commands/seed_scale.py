@@ -9,6 +9,7 @@ database that holds anything it did not make itself (use --force to add to it an
 
 import json
 import random
+import secrets
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -78,7 +79,7 @@ class Command(BaseCommand):
     # Rows ---------------------------------------------------------------------------------------------
 
     def _communities(self):
-        tag = self.random.randrange(10**6)
+        tag = secrets.token_hex(3)  # a new batch never collides with an earlier one
         communities = [
             Community(name=f"Scale community {n + 1}", slug=f"scale-{tag}-{n + 1}", timezone="Europe/Moscow")
             for n in range(COMMUNITIES)
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         return 0 if self.random.random() < 0.33 else self.random.randrange(1, COMMUNITIES)
 
     def _members(self, communities, count):
-        tag = self.random.randrange(10**6)
+        tag = secrets.token_hex(3)  # a new batch never collides with an earlier one
         users = []
         for i in range(count):
             name = f"{self.random.choice(FIRST)} {self.random.choice(LAST)}"
@@ -117,7 +118,7 @@ class Command(BaseCommand):
         return {"by_community": members, "communities": communities}
 
     def _events(self, communities, members, count):
-        tag = self.random.randrange(10**6)
+        tag = secrets.token_hex(3)  # a new batch never collides with an earlier one
         rows = []
         for i in range(count):
             index = self._community_index()
@@ -159,7 +160,7 @@ class Command(BaseCommand):
         return registrations
 
     def _fundraising(self, communities, members):
-        tag = self.random.randrange(10**6)
+        tag = secrets.token_hex(3)  # a new batch never collides with an earlier one
         campaigns = [
             Campaign(
                 community=community,
@@ -186,7 +187,10 @@ class Command(BaseCommand):
         fundraisers = []
         for n in range(5000):
             campaign = self.random.choice(campaigns)
-            owner = self.random.choice(members["by_community"][index_of[campaign.community_id]])
+            people = members["by_community"][index_of[campaign.community_id]]
+            if not people:
+                continue  # a tiny run leaves some communities empty
+            owner = self.random.choice(people)
             team = self.random.choice(teams_of[campaign.pk]) if n % 2 else None
             fundraisers.append(
                 Fundraiser(
@@ -210,7 +214,7 @@ class Command(BaseCommand):
         own = {}
         for fundraiser in fundraisers:
             own.setdefault(fundraiser.campaign_id, []).append(fundraiser)
-        tag = self.random.randrange(10**6)
+        tag = secrets.token_hex(3)  # a new batch never collides with an earlier one
         rows = []
         for i in range(count):
             campaign = self.random.choice(by_community[communities[self._community_index()].pk])
