@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Registration
+from members.models import OutboundMessage
 from members.services import message_send
 
 TOKEN_SALT = "events.registration"
@@ -67,6 +68,11 @@ def fundraisers_of(event):
     return list(fundraisers)
 
 
+# Reminders follow the person's consent (and carry an unsubscribe link); notices about a change to
+# their registration or the event are service messages and always go.
+MESSAGE_CATEGORIES = {"event_reminder": OutboundMessage.Category.REMINDERS}
+
+
 def _notify(registration, *, key, template, **extra):
     """E-mail one registered person about their event, with times in their own time zone."""
     event = registration.event
@@ -88,6 +94,8 @@ def _notify(registration, *, key, template, **extra):
             user=registration.user,
             to_email=registration.email,
             language=registration.language or None,
+            category=MESSAGE_CATEGORIES.get(template, OutboundMessage.Category.TRANSACTIONAL),
+            community=event.community,
         )
 
 
@@ -102,7 +110,7 @@ def _notify_user(user, event, *, key, template, **extra):
         **extra,
     }
     with timezone.override(zone):
-        return message_send(key=key, template=template, context=context, user=user)
+        return message_send(key=key, template=template, context=context, user=user, community=event.community)
 
 
 def _notify_all_registered(event, *, key_prefix, template, **extra):
