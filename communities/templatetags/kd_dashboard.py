@@ -13,14 +13,16 @@ register = template.Library()
 
 
 @register.filter
-def card_value(card):
-    if card.value is None:
+def card_value(card, figure="value"):
+    """The card's figure ({{ card|card_value }}) or its previous one ({{ card|card_value:"previous" }})."""
+    value = getattr(card, figure)
+    if value is None:
         return "—"
     if card.kind == "money":
-        return money_format(card.value, card.currency)
+        return money_format(value, card.currency)
     if card.kind == "percent":
-        return f"{card.value}%"
-    return formats.number_format(card.value, force_grouping=True)
+        return f"{value}%"
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.filter

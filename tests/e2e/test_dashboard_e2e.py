@@ -176,3 +176,26 @@ def test_a_manager_reads_the_dashboard_and_changes_the_period(
     page.wait_for_url("**period=custom**")
     page.locator("#dashboard-range").wait_for()
     assert page.console_errors == [], "\n".join(page.console_errors)
+
+
+@pytest.mark.parametrize(("language", "width", "viewport"), [("en", "desktop", DESKTOP), ("ru", "phone", PHONE)])
+def test_staff_read_the_organisations_dashboard(
+    page_factory,
+    live_server,
+    russian_directory,  # noqa: F811
+    language,
+    width,
+    viewport,
+):
+    seed(language)
+    other = CommunityFactory(name="Клуб доноров" if language == "ru" else "Donor club", slug="donors")
+    MembershipFactory(community=other, user=UserFactory(name="Olga Orlova"))
+    staff = UserFactory(name="Sasha Staff", language=language, is_staff=True)
+    page = page_factory(viewport=viewport, language=language)
+    sign_in(page, live_server, staff)
+    page.goto("/staff/dashboard/")
+    page.locator("#card-members [data-value]").wait_for()
+    assert page.locator("#card-members [data-value]").inner_text() == "62"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"dashboard-organisation-{width}-{language}")
+    assert page.console_errors == [], "\n".join(page.console_errors)
