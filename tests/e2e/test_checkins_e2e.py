@@ -124,3 +124,71 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
     assert page.locator(".kd-checkins > li").count() == 3
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert page.console_errors == [], "\n".join(page.console_errors)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pytest.mark.parametrize(("width", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_the_routines_other_pages_fit_the_screen(
+    page_factory,
+    live_server,
+    russian_directory,  # noqa: F811
+    language,
+    width,
+    viewport,
+    settings,
+):
+    from communities.services import checkin_messages, mobilisation
+    from members.models import JobRun, OutboundMessage
+
+    community, manager, people = seed(language)
+    manager.is_staff = True
+    manager.save()
+    OutboundMessage.objects.create(
+        key="failed:1",
+        community=community,
+        user=people[0].user,
+        to_email=people[0].user.email,
+        language=language,
+        template="hello",
+        subject="Субботний забег" if language == "ru" else "Saturday run",
+        body_text="x",
+        status=OutboundMessage.Status.FAILED,
+        last_error="SMTPRecipientsRefused: mailbox unavailable",
+    )
+    JobRun.objects.create(
+        task="communities.tasks_checkins.digests_send",
+        task_id="e2e",
+        finished_at=timezone.now(),
+        outcome=JobRun.Outcome.FAILURE,
+        error="OperationalError: server closed the connection",
+    )
+    settings.SITE_URL = live_server.url
+    call = mobilisation.call_to_action_send(
+        community=community,
+        author=manager,
+        title="Уборка у реки" if language == "ru" else "River clean-up",
+        body="<p>Суббота, 10:00</p>" if language == "ru" else "<p>Saturday, 10:00</p>",
+        button_label="Я в деле" if language == "ru" else "I'm in",
+    )
+    mobilisation.call_to_action_batch_send(call_id=call.pk, membership_ids=[people[0].pk])
+    page = page_factory(viewport=viewport, language=language)
+    sign_in(page, live_server, manager)
+
+    pages = [
+        ("messages", "/c/running/manage/messages/"),
+        ("calls", "/c/running/manage/calls/"),
+        ("onboarding", "/c/running/manage/onboarding/"),
+        ("jobs", "/staff/jobs/"),
+    ]
+    for name, path in pages:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
+        screenshot(page, f"routine-{name}-{width}-{language}")
+
+    reply = checkin_messages.reply_links(membership=people[1], week="2026-W48")[2][2]
+    go = mobilisation.go_url(call=call, membership=people[0])
+    for name, url in [("reply", reply), ("landing", go)]:
+        page.goto(url.replace(live_server.url, ""))
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
+        screenshot(page, f"routine-{name}-{width}-{language}")
+    assert page.console_errors == [], "\n".join(page.console_errors)
