@@ -1,5 +1,4 @@
 import secrets
-import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +7,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
-TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+from members.models import TIME_ZONE_CHOICES
 
 
 def new_token():
