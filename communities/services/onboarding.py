@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,16 +141,22 @@ def upcoming_events(*, community_ids, now, per_community=3):
         return {}
     from events.models import Event
 
-    rows = Event.objects.filter(
-        community_id__in=community_ids,
-        status=Event.Status.PUBLISHED,
-        starts_at__gte=now,
-        starts_at__lt=now + timedelta(days=45),
-    ).order_by("starts_at")
+    # The first few of each community, ranked in the database: one query for the whole batch.
+    rank = Window(RowNumber(), partition_by=F("community_id"), order_by=F("starts_at").asc())
+    rows = (
+        Event.objects.filter(
+            community_id__in=community_ids,
+            status=Event.Status.PUBLISHED,
+            starts_at__gte=now,
+            starts_at__lt=now + timedelta(days=45),
+        )
+        .annotate(rank=rank)
+        .filter(rank__lte=per_community)
+        .order_by("community_id", "starts_at")
+    )
     grouped = defaultdict(list)
-    for event in rows[: per_community * len(community_ids) * 4]:
-        if len(grouped[event.community_id]) < per_community:
-            grouped[event.community_id].append(event)
+    for event in rows:
+        grouped[event.community_id].append(event)
     return grouped
 
 

@@ -112,3 +112,15 @@ def test_only_the_communitys_managers_open_the_calls_page(cast, client):
     for person in (cast["outsider"], cast["driver"].user):
         client.force_login(person)
         assert client.get("/c/running/manage/calls/").status_code == 404
+
+
+def test_the_calls_page_has_a_bounded_query_count(cast, client, commit, django_assert_max_num_queries):
+    for n in range(12):
+        with commit():
+            send(cast, title=f"Call {n}")
+    client.force_login(cast["manager"])
+
+    with django_assert_max_num_queries(12):
+        page = client.get("/c/running/manage/calls/").content.decode()
+
+    assert page.count("opened the link") == 12

@@ -107,3 +107,25 @@ def test_batches_cover_everyone_once(community):
     onboarding.onboarding_send(now=NOW, batch_size=3)
 
     assert sent_keys() == sorted(f"onboarding:{p.pk}:1" for p in people)
+
+
+def test_the_fourth_week_lists_each_communitys_next_three_events(community):
+    from events.models import Event
+
+    other = CommunityFactory()
+    for place, (where, days) in enumerate([(community, d) for d in (1, 2, 3, 4)] + [(other, 5)]):
+        Event.objects.create(
+            community=where,
+            title=f"Event {place}",
+            slug=f"event-{place}",
+            status="published",
+            starts_at=NOW + timedelta(days=days),
+            ends_at=NOW + timedelta(days=days, hours=1),
+        )
+    person, elsewhere = joined(community, 29), joined(other, 29)
+
+    onboarding.onboarding_send(now=NOW)
+
+    text = OutboundMessage.objects.get(user=person.user).body_text
+    assert [f"Event {n}" in text for n in range(5)] == [True, True, True, False, False]
+    assert "Event 4" in OutboundMessage.objects.get(user=elsewhere.user).body_text

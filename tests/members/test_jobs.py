@@ -114,3 +114,12 @@ def test_old_runs_are_pruned_but_the_latest_of_each_job_stays():
 
     assert jobs.job_runs_prune(now=NOW) == 1
     assert JobRun.objects.count() == 2
+
+
+def test_the_jobs_page_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(30):
+        _run("communities.tasks_checkins.checkins_refresh", NOW - timedelta(hours=n))
+    client.force_login(UserFactory(is_staff=True))
+
+    with django_assert_max_num_queries(8):
+        assert client.get("/staff/jobs/").status_code == 200
