@@ -129,3 +129,20 @@ def test_the_fourth_week_lists_each_communitys_next_three_events(community):
     text = OutboundMessage.objects.get(user=person.user).body_text
     assert [f"Event {n}" in text for n in range(5)] == [True, True, True, False, False]
     assert "Event 4" in OutboundMessage.objects.get(user=elsewhere.user).body_text
+
+
+def test_the_unsubscribe_link_of_an_onboarding_email_turns_off_news_only(community, client):
+    import re
+
+    person = joined(community, 8, consent_reports=True)
+    onboarding.onboarding_send(now=NOW)
+    header = OutboundMessage.objects.get().headers["List-Unsubscribe"]
+    path = re.search(r"(/account/unsubscribe/[^/]+/)", header).group(1)
+
+    response = client.post(path)
+    person.user.refresh_from_db()
+
+    assert response.status_code == 200
+    assert (person.user.consent_news, person.user.consent_reports) == (False, True)
+    assert onboarding.onboarding_send(now=NOW + timedelta(days=7)) == 1  # week 2 is recorded, as skipped
+    assert OutboundMessage.objects.get(key=f"onboarding:{person.pk}:2").status == OutboundMessage.Status.SKIPPED
