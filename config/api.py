@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from communities.api import checkins as checkins_api
 from communities.api import communities as communities_api
 from communities.api import dashboard as dashboard_api
 from communities.api import directory as directory_api
@@ -46,5 +47,23 @@ urlpatterns = [
         directory_api.MemberContacts.as_view(),
         name="directory_member_contacts",
     ),
+    # The check-in queue and the message centre (communities/api/checkins.py), for a community's managers.
+    path("communities/<int:community_pk>/checkins/", checkins_api.CheckinQueue.as_view(), name="checkin_queue"),
+    path(
+        "communities/<int:community_pk>/checkins/<int:pk>/call/",
+        checkins_api.CheckinLogCall.as_view(),
+        name="checkin_call",
+    ),
+    path(
+        "communities/<int:community_pk>/checkins/<int:pk>/snooze/",
+        checkins_api.CheckinSnooze.as_view(),
+        name="checkin_snooze",
+    ),
+    path(
+        "communities/<int:community_pk>/checkins/<int:pk>/assign/",
+        checkins_api.CheckinAssign.as_view(),
+        name="checkin_assign",
+    ),
+    path("communities/<int:community_pk>/messages/", checkins_api.CommunityMessages.as_view(), name="messages"),
     *router.urls,
 ]

@@ -1,0 +1,97 @@
+"""The check-in queue and the message centre over the API: managers only, the same services as the pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from communities.models import CheckinEntry, ContactLog
+from members.models import OutboundMessage
+from tests.factories import CommunityFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(db):
+    community = CommunityFactory(slug="running")
+    other = CommunityFactory(slug="donors")
+    manager = MembershipFactory(community=community, role="manager").user
+    membership = MembershipFactory(community=community, user=UserFactory(name="Nina New"))
+    entry = CheckinEntry.objects.create(
+        community=community, membership=membership, reason="new_member", ref="x", due_on=timezone.localdate()
+    )
+    elsewhere = CheckinEntry.objects.create(
+        community=other,
+        membership=MembershipFactory(community=other),
+        reason="new_member",
+        ref="y",
+        due_on=timezone.localdate(),
+    )
+    return locals()
+
+
+def api(user):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_the_queue_is_for_the_communitys_managers_only(cast):
+    url = f"/api/v1/communities/{cast['community'].pk}/checkins/"
+    outsider = MembershipFactory(community=cast["other"], role="manager").user
+
+    assert api(None).get(url).status_code in (401, 403)
+    assert api(outsider).get(url).status_code == 404
+    assert api(cast["membership"].user).get(url).status_code == 404
+    listed = api(cast["manager"]).get(url).json()
+
+    assert [(e["person"]["name"], e["reason"]) for e in listed["results"]] == [("Nina New", "new_member")]
+
+
+def test_a_manager_logs_a_call_snoozes_and_assigns_through_the_api(cast):
+    client, base = api(cast["manager"]), f"/api/v1/communities/{cast['community'].pk}/checkins/{cast['entry'].pk}/"
+    tomorrow = timezone.localdate() + timedelta(days=1)
+
+    assigned = client.post(base + "assign/", {"manager": cast["manager"].pk}, format="json")
+    snoozed = client.post(base + "snooze/", {"until": tomorrow.isoformat()}, format="json")
+    called = client.post(base + "call/", {"outcome": "reached", "note": "Fine"}, format="json")
+    again = client.post(base + "call/", {"outcome": "reached"}, format="json")
+
+    assert assigned.json()["assigned_to"]["id"] == cast["manager"].pk
+    assert snoozed.json()["snoozed_until"] == tomorrow.isoformat()
+    assert called.status_code == 201
+    assert ContactLog.objects.get().note == "Fine"
+    assert again.status_code == 400
+
+
+def test_bad_input_and_other_communities_entries_are_refused(cast):
+    client, base = api(cast["manager"]), f"/api/v1/communities/{cast['community'].pk}/checkins/"
+    entry = cast["entry"].pk
+
+    assert client.post(f"{base}{entry}/call/", {"outcome": "x"}, format="json").status_code == 400
+    assert client.post(f"{base}{entry}/snooze/", {"until": "2001-01-01"}, format="json").status_code == 400
+    assert client.post(f"{base}{entry}/assign/", {"manager": 999999}, format="json").status_code == 400
+    assert client.post(f"{base}{cast['elsewhere'].pk}/call/", {"outcome": "reached"}, format="json").status_code == 404
+
+
+def test_the_message_centre_lists_the_communitys_messages(cast):
+    for community, email in [(cast["community"], "here@example.org"), (cast["other"], "there@example.org")]:
+        OutboundMessage.objects.create(
+            key=email,
+            community=community,
+            to_email=email,
+            language="en",
+            template="hello",
+            subject="Hi",
+            body_text="x",
+            status="failed",
+        )
+    client, url = api(cast["manager"]), f"/api/v1/communities/{cast['community'].pk}/messages/"
+
+    listed = client.get(url, {"status": "failed"}).json()
+
+    assert [m["to_email"] for m in listed["results"]] == ["here@example.org"]
+    assert client.get(url, {"status": "nonsense"}).status_code == 400
