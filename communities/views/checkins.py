@@ -51,6 +51,8 @@ def _after(request, community, entry, **context):
         return _row(request, community, entry, **context)
     if context.get("error"):
         messages.error(request, context["error"])
+    elif context.get("done"):
+        messages.success(request, context["done"])
     return redirect("communities:checkin_queue", slug=community.slug)
 
 

@@ -253,3 +253,13 @@ def test_a_left_member_is_not_reachable_through_the_queue(cast):
     checkins.checkins_refresh()
     entry.refresh_from_db()
     assert entry.done_at is not None
+
+
+def test_without_javascript_the_actions_redirect_back_with_a_message(client, cast):
+    entry = entry_for(cast["community"])
+    client.force_login(cast["manager"])
+
+    response = client.post(f"/c/running/manage/checkins/{entry.pk}/call/", {"outcome": "no_answer"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/c/running/manage/checkins/"
+    assert "Call logged. Nina New left the queue." in response.content.decode()
