@@ -11,6 +11,7 @@ COUNTED = [
     "members.Activity",
     "communities.Community",
     "communities.Membership",
+    "communities.CheckinEntry",
     "events.Event",
     "events.Registration",
     "fundraising.Campaign",

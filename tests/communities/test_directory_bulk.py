@@ -80,7 +80,9 @@ def test_writing_to_a_selection_e_mails_each_active_member_once(manager_client, 
 
     compose = manager_client.post(BASE + "message/", selection)
     assert compose.status_code == 200
-    assert "It goes by e-mail to 3 active members of the selection." in compose.content.decode()
+    assert "It goes by e-mail to 3 active members of the selection, except those who turned off news." in (
+        compose.content.decode()
+    )
 
     message = {**selection, "send": "1", "subject": "Meetup on Friday", "body": "See you at 7."}
     with commit():

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from communities.services.checkins import checkins_refresh
 from members.models import User
 
 DEMO_PASSWORD = "kindred-demo"
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         # Each app adds its part, in the order the data builds on each other.
         for module in DEMO_MODULES:
             import_module(module).seed(self.stdout)
+        # The managers' check-in queue fills from the data above, as the hourly job would.
+        checkins_refresh()
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         self.stdout.write("  organisation admin  admin@kindred.test   (also /admin/)")
         self.stdout.write("  community manager   manager@kindred.test")
