@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities import models as community_models
-from communities.models import Membership
+from communities.models import Community, Membership
 from events.models import Event, Registration
 from fundraising.models import CampaignDay, DonationDay, Fundraiser, Team
 from members.models import Activity
@@ -266,7 +266,8 @@ def _in(bounds, field_name):
 
 
 def _member_counts(community, period, now):
-    """One query: members, newcomers, the funnel, engagement levels and lapsed people."""
+    """One query: members, newcomers, the funnel, engagement levels and lapsed people (for the
+    organisation, also per community)."""
     zone = period.zone
     today = timezone.localtime(now, zone).date()
     week = (period._aware(_unit_start(today, "week")), now)
@@ -291,7 +292,11 @@ def _member_counts(community, period, now):
     }
     for level in Membership.Level:
         figures[f"level_{level}"] = Count("pk", filter=active & Q(engagement_level=level))
-    return _scoped(Membership.objects, community, "community").aggregate(**figures)
+    if community is not None:
+        return Membership.objects.filter(community=community).aggregate(**figures), {}
+    # The organisation's: per community in the same scan, added up here (every figure is a count).
+    rows = list(Membership.objects.values("community_id").annotate(**figures).order_by())
+    return {key: sum(row[key] for row in rows) for key in figures}, {row["community_id"]: row for row in rows}
 
 
 def _member_growth(community, period):
@@ -380,10 +385,16 @@ def _attendance(community, period, now):
 
 
 def _past_events(community, period, now):
-    """One query: the events that ended in the period, latest first, with their attendance."""
-    return list(
+    """One query: the events that ended in the period, latest first, with their attendance. The latest
+    are picked first (by index) and only their registrations are counted."""
+    latest = (
         _scoped(Event.objects, community, "community")
         .filter(_in(period.bounds, "starts_at"), status__in=LISTED_EVENTS, ends_at__lte=now)
+        .order_by("-starts_at", "-pk")
+        .values("pk")[:TOP]
+    )
+    return list(
+        Event.objects.filter(pk__in=Subquery(latest))
         .annotate(
             expected=Count(
                 "registrations",
@@ -391,8 +402,25 @@ def _past_events(community, period, now):
             ),
             attended=Count("registrations", filter=Q(registrations__status=Registration.Status.ATTENDED)),
         )
-        .order_by("-starts_at", "-pk")[:TOP]
+        .order_by("-starts_at", "-pk")
     )
+
+
+def _by_community(period, per_community):
+    """Two queries, for the organisation: the communities, and their money in the period; their members
+    and newcomers come from the members' query."""
+    money = dict(
+        CampaignDay.objects.filter(_days_in(period.start, period.end), currency=settings.DEFAULT_CURRENCY)
+        .values("community_id")
+        .annotate(total=Sum("amount"))
+        .values_list("community_id", "total")
+        .order_by()
+    )
+    rows = []
+    for community in Community.objects.order_by("name"):
+        counts = per_community.get(community.pk, {})
+        rows.append([community.name, counts.get("members", 0), counts.get("new", 0), money.get(community.pk, ZERO)])
+    return sorted(rows, key=lambda row: -row[1])
 
 
 def _rate(part, whole):
@@ -530,10 +558,11 @@ def dashboard_build(*, community=None, period, now=None):
 
     Queries, whatever the size of the data: members (1), growth (1), active people (1), check-in
     queue (1), upcoming events (1), attendance (1), past events (1), money totals (1), money over
-    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1).
+    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1); for the
+    organisation, the communities side by side (2).
     """
     now = now or timezone.now()
-    counts = _member_counts(community, period, now)
+    counts, per_community = _member_counts(community, period, now)
     growth = _member_growth(community, period)
     active = _active_people(community, period)
     queue = _queue_size(community, counts, now, period.zone)
@@ -552,6 +581,8 @@ def dashboard_build(*, community=None, period, now=None):
     }
     feed = _feed(community)
     tables["activity"] = _feed_table(feed)
+    if community is None:
+        tables["communities"] = _communities_table(_by_community(period, per_community))
     other = {code: row["raised"] for code, row in totals.items() if code != currency}
     return Dashboard(community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers)
 
@@ -719,6 +750,15 @@ def _money_tables(money, campaigns, fundraisers, teams, period):
             "bar",
         ),
     }
+
+
+def _communities_table(communities):
+    return Table(
+        "communities",
+        _("Communities"),
+        [_("Community"), _("Members"), _("New members"), _("Raised"), _("Currency")],
+        [[*row, settings.DEFAULT_CURRENCY] for row in communities],
+    )
 
 
 def _feed_table(feed):

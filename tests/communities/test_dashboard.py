@@ -174,3 +174,12 @@ def test_the_api_figures_are_plain_json(world):  # noqa: F811
     }
     assert data["period"]["start"] == "2026-03-01"
     assert data["other_currencies"] == {"EUR": "50.00"}
+
+
+def test_the_organisation_shows_its_communities_side_by_side(world):  # noqa: F811
+    rows = build(world, community=False).tables["communities"].rows
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("Running for Hope", 6, 3, Decimal("2050")),
+        ("Donor club", 1, 0, Decimal("9999")),
+    ]
+    assert "communities" not in build(world).tables

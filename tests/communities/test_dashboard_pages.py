@@ -183,12 +183,13 @@ QUERIES = 15
 
 def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_num_queries):  # noqa: F811
     period = period_for(key="month", zone=MSK, now=NOW)
-    for scope in (world.community, None):
-        with django_assert_num_queries(QUERIES):
+    # The organisation's has two more: its communities side by side, and their money.
+    for scope, count in ((world.community, QUERIES), (None, QUERIES + 2)):
+        with django_assert_num_queries(count):
             dashboard_build(community=scope, period=period, now=NOW)
     add_more_data(world, 40)
-    for scope in (world.community, None):
-        with django_assert_num_queries(QUERIES):
+    for scope, count in ((world.community, QUERIES), (None, QUERIES + 2)):
+        with django_assert_num_queries(count):
             dashboard = dashboard_build(community=scope, period=period, now=NOW)
     assert {c.key: c.value for c in dashboard.cards}["new"] == 43
 
@@ -265,3 +266,13 @@ def test_people_with_a_user_who_joined_later_are_not_in_the_previous_count(world
     UserFactory()  # a person without a membership counts nowhere
     cards = {c.key: c for c in client_for(world.manager).get(PAGE).context["dashboard"].cards}
     assert cards["members"].previous == 3
+
+
+def test_staff_download_the_communities_side_by_side(world):  # noqa: F811
+    rows = read_csv(client_for(world.staff).get(ORGANISATION + "export/communities.csv"))
+    assert rows == [
+        ["Community", "Members", "New members", "Raised", "Currency"],
+        ["Running for Hope", "6", "3", "2050.00", "RUB"],
+        ["Donor club", "1", "0", "9999.00", "RUB"],
+    ]
+    assert client_for(world.manager).get(PAGE + "export/communities.csv").status_code == 404
