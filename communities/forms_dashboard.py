@@ -1,9 +1,13 @@
 """The dashboard's period filter: a calendar period, or custom dates."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.dashboard import DEFAULT_PERIOD, MAX_DAYS, PERIOD_CHOICES
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class PeriodForm(forms.Form):
@@ -21,6 +25,10 @@ class PeriodForm(forms.Form):
             self.add_error("date_from", _("Choose the first day."))
         if not end:
             self.add_error("date_to", _("Choose the last day."))
+        for name, day in (("date_from", start), ("date_to", end)):
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, _("Choose a day between 2000 and 2100."))
+                return data
         if start and end and start > end:
             self.add_error("date_to", _("The last day must not be before the first."))
         elif start and end and (end - start).days >= MAX_DAYS:

@@ -276,3 +276,12 @@ def test_staff_download_the_communities_side_by_side(world):  # noqa: F811
         ["Donor club", "1", "0", "9999.00", "RUB"],
     ]
     assert client_for(world.manager).get(PAGE + "export/communities.csv").status_code == 404
+
+
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_500(world):  # noqa: F811
+    query = {"period": "custom", "date_from": "9999-12-31", "date_to": "9999-12-31"}
+    response = client_for(world.manager).get(PAGE, query)
+    assert response.status_code == 200
+    assert "Choose a day between 2000 and 2100." in response.content.decode()
+    url = reverse("api:community_dashboard", kwargs={"community_pk": world.community.pk})
+    assert api(world.manager).get(url, query).status_code == 400
