@@ -183,3 +183,15 @@ def test_the_organisation_shows_its_communities_side_by_side(world):  # noqa: F8
         ("Donor club", 1, 0, Decimal("9999")),
     ]
     assert "communities" not in build(world).tables
+
+
+def test_a_quarter_is_drawn_week_by_week(world):  # noqa: F811
+    tables = build(world, "quarter").tables
+    money = tables["money"].rows
+    assert money[0][0] == date(2025, 12, 29)  # the Monday of the week of 1 January
+    assert all(row[0].weekday() == 0 for row in money)
+    assert sum(row[1] for row in money) == Decimal("2250")  # February's 200 and March's 2050
+    week_of_march_2 = {row[0]: row[1] for row in money}[date(2026, 3, 2)]
+    assert week_of_march_2 == Decimal("1800")  # 5-8 March: 1000 + 500 + 300
+    growth = {row[0]: row[1] for row in tables["growth"].rows}
+    assert (growth[date(2026, 2, 2)], growth[date(2026, 2, 9)]) == (1, 1)  # gleb on 5 February, egor on the 10th
