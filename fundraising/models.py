@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -346,13 +347,31 @@ class DonationDay(models.Model):
         verbose_name_plural = _("donations by day")
         ordering = ["-day"]
         constraints = [
+            # One row per day and combination; no fundraiser or no team counts as one value (0).
             models.UniqueConstraint(
-                fields=["day", "campaign", "fundraiser", "team", "currency"],
-                nulls_distinct=False,
+                "day",
+                "campaign",
+                Coalesce("fundraiser", 0),
+                Coalesce("team", 0),
+                "currency",
                 name="donation_day_unique",
             )
         ]
-        indexes = [models.Index(fields=["community", "day"]), models.Index(fields=["day"])]
+        indexes = [
+            models.Index(fields=["community", "day"]),
+            models.Index(fields=["day"]),
+            # The organisation's top fundraisers and teams of a year read these alone (index-only scans).
+            models.Index(
+                fields=["day", "fundraiser", "currency", "amount", "donations", "last_donation_at"],
+                condition=Q(fundraiser__isnull=False),
+                name="donation_day_fundraisers",
+            ),
+            models.Index(
+                fields=["day", "team", "currency", "amount", "donations"],
+                condition=Q(team__isnull=False),
+                name="donation_day_teams",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.day} {self.campaign_id} {self.amount} {self.currency}"
