@@ -10,7 +10,6 @@ from django.utils import timezone
 from communities.models import CheckinEntry, ContactLog, Membership
 from communities.services import checkins
 from events.models import Event
-from tests.communities.directory_support import russian_directory  # noqa: F401
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -74,7 +73,6 @@ def sign_in(page, live_server, user):
 def test_a_manager_works_through_the_queue_and_logs_a_call(
     page_factory,
     live_server,
-    russian_directory,  # noqa: F811
     language,
     width,
     viewport,
@@ -131,7 +129,6 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
 def test_the_routines_other_pages_fit_the_screen(
     page_factory,
     live_server,
-    russian_directory,  # noqa: F811
     language,
     width,
     viewport,

@@ -13,7 +13,6 @@ from events.models import Event, Registration
 from fundraising.models import Campaign, Donation, Fundraiser, Team
 from fundraising.services.rollups import donation_days_rebuild
 from members.models import Activity
-from tests.communities.directory_support import russian_directory  # noqa: F401
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -133,7 +132,6 @@ def sign_in(page, live_server, user):
 def test_a_manager_reads_the_dashboard_and_changes_the_period(
     page_factory,
     live_server,
-    russian_directory,  # noqa: F811
     language,
     width,
     viewport,
@@ -184,7 +182,6 @@ def test_a_manager_reads_the_dashboard_and_changes_the_period(
 def test_staff_read_the_organisations_dashboard(
     page_factory,
     live_server,
-    russian_directory,  # noqa: F811
     language,
     width,
     viewport,

@@ -10,7 +10,6 @@ from django.utils import timezone
 from communities.models import Membership, Tag
 from members.models import Activity
 from members.services import activity_record
-from tests.communities.directory_support import russian_directory  # noqa: F401
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -65,7 +64,6 @@ def seed(language):
 def test_a_manager_filters_the_directory_opens_a_person_and_logs_a_call(
     page_factory,
     live_server,
-    russian_directory,  # noqa: F811
     language,
     width,
     viewport,
