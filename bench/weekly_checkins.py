@@ -118,7 +118,7 @@ def main():
 
     django.setup()
     from communities.services import checkin_messages, checkins, digest
-    from members import services as member_services
+    from members.services import messages as member_services
 
     # Delivery is the workers' job: the bench measures the scans and the ledger writes.
     member_services._deliver_on_commit = lambda message_id: None

@@ -5,6 +5,7 @@ from django.urls import reverse
 from communities.models import MemberImport, Membership
 from members import imports, services
 from members.models import Activity, User
+from members.services import member_imports
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -300,7 +301,7 @@ def test_an_interrupted_import_resumes_where_it_stopped(community, manager):
         community=community, uploaded_by=manager, file_name="p.csv", raw=content.encode()
     )
     MemberImport.objects.filter(pk=member_import.pk).update(status=MemberImport.Status.RUNNING)
-    services._import_batch(
+    member_imports._import_batch(
         member_import=MemberImport.objects.get(pk=member_import.pk),
         rows=imports.parse(content).rows[:3],
         now=member_import.created_at,

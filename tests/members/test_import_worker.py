@@ -5,6 +5,7 @@ import pytest
 from communities.models import MemberImport, Membership
 from members import services
 from members.models import Activity, User
+from members.services import member_imports
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 from tests.members.test_worker import wait_for, worker  # noqa: F401  (the worker fixture)
 
@@ -39,7 +40,7 @@ def test_a_5000_row_file_is_imported_by_the_worker_with_correct_counts(worker): 
     assert Membership.objects.filter(community=community, tags__name="csv").count() == 4800
 
     # Sent again (a lost acknowledgement, a second click): nothing changes.
-    services._import_run_on_commit(member_import.pk)
+    member_imports._import_run_on_commit(member_import.pk)
     services.member_imports_resume()
     assert not wait_for(lambda: User.objects.count() != 4901, seconds=2)
     member_import.refresh_from_db()
