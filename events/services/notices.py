@@ -5,6 +5,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from events.calendars import event_ics
 from events.models import Event, Registration
 from members.models import OutboundMessage
 from members.services import message_send
@@ -73,8 +74,12 @@ def fundraisers_of(event):
 MESSAGE_CATEGORIES = {"event_reminder": OutboundMessage.Category.REMINDERS}
 
 
-def _notify(registration, *, key, template, **extra):
-    """E-mail one registered person about their event, with times in their own time zone."""
+def _notify(registration, *, key, template, attach_ics=False, **extra):
+    """E-mail one registered person about their event, with times in their own time zone.
+
+    With `attach_ics`, the event's calendar file travels with the e-mail (online link included only
+    for people holding a place).
+    """
     event = registration.event
     zone = _zone_for(registration.user, event)
     context = {
@@ -96,7 +101,13 @@ def _notify(registration, *, key, template, **extra):
             language=registration.language or None,
             category=MESSAGE_CATEGORIES.get(template, OutboundMessage.Category.TRANSACTIONAL),
             community=event.community,
+            attachments=[_ics_attachment(registration)] if attach_ics else None,
         )
+
+
+def _ics_attachment(registration):
+    content = event_ics(registration.event, show_online_url=registration.is_active)
+    return {"filename": "event.ics", "content": content.decode(), "mimetype": "text/calendar"}
 
 
 def _notify_user(user, event, *, key, template, **extra):

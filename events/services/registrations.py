@@ -131,7 +131,7 @@ def _after_registration(event, registration, *, now):
             occurred_at=now,
         )
     if registration.status == Registration.Status.CONFIRMED:
-        _notify(registration, key=f"event-registered:{registration.pk}", template="event_registered")
+        _notify(registration, key=f"event-registered:{registration.pk}", template="event_registered", attach_ics=True)
     else:
         _notify(registration, key=f"event-waitlisted:{registration.pk}", template="event_waitlisted")
 
@@ -182,7 +182,7 @@ def _promote_waitlist(event, *, now=None):
         registration.status, registration.position = Registration.Status.CONFIRMED, None
         registration.save(update_fields=["status", "position", "updated_at"])
         registration.event = event
-        _notify(registration, key=f"event-promoted:{registration.pk}", template="event_promoted")
+        _notify(registration, key=f"event-promoted:{registration.pk}", template="event_promoted", attach_ics=True)
     return promoted
 
 

@@ -123,7 +123,7 @@ def user_anonymiser(func):
 def _messages_anonymise(*, user):
     # The ledger row stays (what was sent, when), without the address or the text.
     OutboundMessage.objects.filter(Q(user=user) | Q(to_email__iexact=user.email)).update(
-        user=None, to_email="", body_text="", body_html="", headers={}, last_error=""
+        user=None, to_email="", body_text="", body_html="", headers={}, attachments=[], last_error=""
     )
 
 

@@ -58,6 +58,7 @@ def message_send(
     headers=None,
     category=OutboundMessage.Category.TRANSACTIONAL,
     community=None,
+    attachments=None,
 ):
     """Queue one e-mail to a person, once per `key`.
 
@@ -95,6 +96,7 @@ def message_send(
         category=category,
         community=community,
         skip=user is not None and not consents_allow(user=user, category=category),
+        attachments=attachments,
     )
 
 
@@ -154,6 +156,7 @@ def message_queue(
     category=OutboundMessage.Category.TRANSACTIONAL,
     community=None,
     skip=False,
+    attachments=None,
 ):
     """Record an already rendered message under `key` and queue its delivery on commit.
 
@@ -174,6 +177,7 @@ def message_queue(
                 category=category,
                 community=community,
                 status=OutboundMessage.Status.SKIPPED if skip else OutboundMessage.Status.QUEUED,
+                attachments=attachments or [],
             )
     except IntegrityError:
         # Someone queued the same key a moment earlier: theirs is the message.
@@ -204,6 +208,8 @@ def _as_email(message):
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
     return email
 
 

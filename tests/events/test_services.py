@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
@@ -29,6 +30,11 @@ def test_a_member_registers_with_one_click_and_gets_a_confirmation_with_cancel_a
     assert "/events/registration/" in body
     assert f"/events/{event.pk}/event.ics?t=" in body
     assert Activity.objects.filter(user=member, kind=Activity.Kind.REGISTERED).count() == 1
+    filename, content, mimetype = mailoutbox[0].attachments[0]
+    assert (filename, mimetype) == ("event.ics", "text/calendar")
+    [vevent] = Calendar.from_ical(content).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == event.title
+    assert vevent.decoded("DTSTART") == event.starts_at.replace(microsecond=0)
 
 
 def test_a_guest_registers_with_name_and_email(event, commit, mailoutbox):
@@ -82,6 +88,7 @@ def test_cancelling_promotes_the_first_on_the_waitlist_and_tells_them(community,
     assert (second.status, second.position) == ("waitlisted", 2)
     assert [m.to for m in mailoutbox] == [["g1@example.org"]]
     assert "A place is yours" in mailoutbox[0].subject
+    assert [a[0] for a in mailoutbox[0].attachments] == ["event.ics"]
 
 
 def test_promotion_follows_the_waitlist_order_not_the_ids(community):

@@ -181,3 +181,14 @@ def test_subjects_keep_the_no_break_spaces_of_formatted_money():
 
     assert "\n" not in subject
     assert "1\u00a0500\u00a0₽" in subject
+
+
+def test_attachments_travel_with_the_message_and_are_kept_in_the_ledger(commit, mailoutbox):
+    ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+
+    with commit():
+        message = send_hello(attachments=[{"filename": "event.ics", "content": ics, "mimetype": "text/calendar"}])
+
+    assert mailoutbox[0].attachments == [("event.ics", ics, "text/calendar")]
+    message.refresh_from_db()
+    assert message.attachments[0]["filename"] == "event.ics"
