@@ -6,8 +6,10 @@ same table. Production (``DEBUG`` off) has no default for secrets and passes ``c
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,8 @@ ENVIRONMENT = {
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
+    "WORK_LEASE_SECONDS": ("broker visibility timeout = message lease = sweep cutoff, seconds", "600"),
+    "MESSAGE_ID_DOMAIN": ("domain in e-mails' Message-IDs", "SITE_URL's host"),
 }
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -213,10 +217,20 @@ MAILERS["default"] = _mailer_from_url(env("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kindred <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# One clock for work a worker has taken and may have died holding (README, "Exactly once"): the broker
+# hands an unacknowledged task to another worker after WORK_LEASE_SECONDS, the ledger's sweep re-sends a
+# message whose "sending" lease is that old, and a task's hard time limit and retry back-off stay well
+# under it, so a live worker's task is never handed out twice and a dead one's waits at most one lease.
+WORK_LEASE_SECONDS = env.int("WORK_LEASE_SECONDS", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = min(300, WORK_LEASE_SECONDS // 2)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+if CELERY_TASK_TIME_LIMIT >= WORK_LEASE_SECONDS:
+    raise ImproperlyConfigured("WORK_LEASE_SECONDS must be at least 240 (a task's time limit must fit in it).")
+
 # Celery: broker on Redis, or kombu's file transport under var/ so `make run` needs no server.
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": WORK_LEASE_SECONDS}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed"):
@@ -234,11 +248,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 300
-CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULER = "config.beat:LockedScheduler"  # one dispatching beat, one run per slot
+BEAT_LOCK_TIMEOUT_SECONDS = 30  # a standby beat takes over this long after the active one stopped
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
@@ -310,10 +324,14 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Outbound messages: how often a failed send is retried, and after how long a queued one is re-queued.
+# Outbound messages: how often a failed send is retried (back-off doubling from the base, capped at half
+# a lease); a message queued or "sending" for a whole lease is taken up again by the sweep.
 MESSAGE_MAX_ATTEMPTS = 6
 MESSAGE_RETRY_BASE_SECONDS = 60
-MESSAGE_REQUEUE_AFTER_MINUTES = 10
+MESSAGE_RETRY_MAX_SECONDS = WORK_LEASE_SECONDS // 2
+MESSAGE_LEASE_SECONDS = WORK_LEASE_SECONDS
+# The right-hand side of every Message-ID Kindred writes (the site's host name).
+MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
 
 # Fundraising (fundraising/): the payment provider of this deployment and the limits on a gift.
 # PAYMENT_PROVIDER is "sandbox" (built-in test checkout, no keys), "stripe" or "yookassa".

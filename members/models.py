@@ -1,4 +1,5 @@
 import zoneinfo
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -79,15 +80,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name.split(" ")[0] if self.name else self.email
 
 
+def new_message_id():
+    """A globally unique RFC 5322 Message-ID (with its angle brackets) for one ledger row."""
+    return make_msgid(domain=settings.MESSAGE_ID_DOMAIN)
+
+
 class OutboundMessage(models.Model):
     """The ledger of every e-mail Kindred sends.
 
     A row is written, under its unique key, before a worker sends it: the key makes a repeated
-    request a no-op, and the row survives a lost task so a sweep can queue it again.
+    request a no-op, and the row survives a lost task so a sweep can queue it again. A worker claims
+    it (queued → sending, with a lease) before handing it to the mail server; every send of the row
+    carries the same Message-ID, so a resend after a crash is recognisable as the same message.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("not sent: opted out")
@@ -124,6 +133,9 @@ class OutboundMessage(models.Model):
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # While "sending": until when the worker that claimed it holds it; after that the sweep takes it up.
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True, default=new_message_id, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), default=now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

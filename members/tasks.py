@@ -9,9 +9,12 @@ def message_deliver_task(self, message_id):
     try:
         services.message_deliver(message_id=message_id)
     except services.MessageDeliveryFailed as exc:
-        # Back-off 1, 2, 4 ... minutes, capped well under the broker's visibility timeout.
+        # Back-off 1, 2, 4 ... minutes, capped at half a lease (the broker's visibility timeout).
         raise self.retry(
-            exc=exc, countdown=min(settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, 1800)
+            exc=exc,
+            countdown=min(
+                settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, settings.MESSAGE_RETRY_MAX_SECONDS
+            ),
         ) from exc
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -199,12 +199,13 @@ def _deliver_on_commit(message_id):
 
 
 def _as_email(message):
+    headers = {**message.headers, "Message-ID": message.message_id}
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
-        headers=message.headers,
+        headers=headers,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
@@ -213,46 +214,87 @@ def _as_email(message):
     return email
 
 
-def message_deliver(*, message_id, now=None):
-    """Send a queued message unless it was sent already. Raises MessageDeliveryFailed on error.
+def message_claim(*, message_id, now=None):
+    """Take a message for sending: queued or failed (or "sending" with an expired lease) → "sending".
 
-    The row is locked while sending, so two workers holding the same task send it once.
+    A conditional UPDATE committed on its own, so the claim survives whatever happens next; returns the
+    claimed row, or None when it is sent, skipped, or held by another worker's live lease.
     """
-    error = ""
+    now = now or timezone.now()
+    claimable = Q(status__in=[OutboundMessage.Status.QUEUED, OutboundMessage.Status.FAILED]) | Q(
+        status=OutboundMessage.Status.SENDING, lease_until__lt=now
+    )
     with transaction.atomic():
-        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status == OutboundMessage.Status.SENT:
-            return message
-        message.attempts += 1
-        try:
-            _as_email(message).send()
-        except Exception as exc:  # any backend failure is recorded, then retried
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-            logger.warning("message %s failed: %s", message.pk, error)
-            message.status, message.last_error = OutboundMessage.Status.FAILED, error
-        else:
-            message.status, message.sent_at = OutboundMessage.Status.SENT, now or timezone.now()
-        message.save(update_fields=["attempts", "status", "last_error", "sent_at", "updated_at"])
-    if error:
-        raise MessageDeliveryFailed(error)
+        claimed = OutboundMessage.objects.filter(claimable, pk=message_id).update(
+            status=OutboundMessage.Status.SENDING,
+            lease_until=now + timedelta(seconds=settings.MESSAGE_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+            updated_at=now,
+        )
+    return OutboundMessage.objects.get(pk=message_id) if claimed else None
+
+
+def message_mark_sent(*, message, now=None):
+    """Record a claimed message as sent (its own transaction, after the mail server took it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING).update(
+            status=OutboundMessage.Status.SENT, sent_at=now, lease_until=None, updated_at=now
+        )
+    message.status, message.sent_at, message.lease_until = OutboundMessage.Status.SENT, now, None
     return message
 
 
-def messages_requeue_stale(*, now=None):
-    """Queue again messages whose task was lost (a broker restart, a crash before commit).
+def message_mark_failed(*, message, error, now=None):
+    """Record a claimed message's failure; it may be claimed again at once by a retry."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING).update(
+            status=OutboundMessage.Status.FAILED, last_error=error, lease_until=None, updated_at=now
+        )
+    message.status, message.last_error = OutboundMessage.Status.FAILED, error
+    return message
 
-    Returns how many were queued. Safe to run often: delivery is idempotent.
+
+def message_deliver(*, message_id, now=None):
+    """Send one ledger row at most once per claim. Raises MessageDeliveryFailed on a mail error.
+
+    Three steps, each committed on its own (README, "Exactly once"): claim (queued → sending, with a
+    lease), hand to the mail server, mark sent. Two workers holding the same task: one claims, the other
+    returns. A worker killed between the send and the mark leaves the row "sending"; once its lease has
+    expired the sweep sends it again with the same Message-ID: the one duplicate that remains possible.
+    Returns the row (None when it does not exist).
+    """
+    message = message_claim(message_id=message_id, now=now)
+    if message is None:
+        return OutboundMessage.objects.filter(pk=message_id).first()
+    try:
+        _as_email(message).send()
+    except Exception as exc:  # any backend failure is recorded, then retried
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        logger.warning("message %s failed: %s", message.pk, error)
+        message_mark_failed(message=message, error=error, now=now)
+        raise MessageDeliveryFailed(error) from exc
+    return message_mark_sent(message=message, now=now)
+
+
+def messages_requeue_stale(*, now=None):
+    """Queue again messages whose task was lost (a broker restart, a crash before commit or mid-send).
+
+    Queued rows older than a lease, "sending" rows whose lease expired (their worker died), and failed
+    rows whose retry chain was lost. Returns how many were queued. Safe to run often: the claim in
+    `message_deliver` lets one worker send each.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.MESSAGE_REQUEUE_AFTER_MINUTES)
+    cutoff = now - timedelta(seconds=settings.MESSAGE_LEASE_SECONDS)
     lost = Q(status=OutboundMessage.Status.QUEUED, updated_at__lt=cutoff)
-    # A failed message whose retry chain was lost with its worker.
+    expired = Q(status=OutboundMessage.Status.SENDING, lease_until__lt=now)
     abandoned = Q(
         status=OutboundMessage.Status.FAILED,
         attempts__lt=settings.MESSAGE_MAX_ATTEMPTS,
         updated_at__lt=now - timedelta(hours=2),
     )
-    stale = OutboundMessage.objects.filter(lost | abandoned)
+    stale = OutboundMessage.objects.filter(lost | expired | abandoned)
     ids = list(stale.values_list("pk", flat=True)[:1000])
     for message_id in ids:
         _deliver_on_commit(message_id)
