@@ -11,7 +11,7 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("kindred")
+app = Celery("kindred", task_cls="config.beat:RunOnceTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(related_name="tasks_directory")  # communities/tasks_directory.py

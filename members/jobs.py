@@ -5,16 +5,21 @@ outcome (they fire on a worker and for eager calls alike). `jobs_status` reads t
 config.celery and says, for each job, when it last ran and succeeded, when it runs next, and whether it
 is overdue (no success for twice its interval, or a day more than its interval for daily and
 rarer jobs) or failing (its last run failed): a stopped beat or worker is noticed the same day.
+
+A run dispatched by beat has a task id naming its entry and slot (`<entry>@<slot>`, see config.beat);
+`job_run_claim` lets one delivery of that id run and turns every other one into a no-op, so a second
+beat or a broker's redelivery cannot double a run.
 """
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from celery.schedules import crontab
 from celery.signals import task_failure, task_postrun, task_prerun
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from members.models import JobRun
@@ -29,15 +34,50 @@ def scheduled_tasks():
     return {entry["task"] for entry in app.conf.beat_schedule.values()}
 
 
+RUN_KEY_SEPARATOR = "@"
+
+# Run keys this process turned away as already run: their finish must not overwrite the real run's row.
+_skipped_runs = set()
+
+
+def is_run_key(task_id):
+    """Whether a task id is a beat run key (`<entry>@<slot>`) rather than Celery's random uuid."""
+    return bool(task_id) and RUN_KEY_SEPARATOR in task_id
+
+
+def job_run_claim(*, task, run_key, now=None):
+    """Take the one run named by `run_key`; False when it ran or is running elsewhere.
+
+    A run that failed, or that has been "running" for longer than a lease (its worker died), is taken
+    over, so a redelivered or retried run still happens once.
+    """
+    now = now or timezone.now()
+    run, created = JobRun.objects.get_or_create(task_id=run_key, defaults={"task": task, "started_at": now})
+    if created:
+        return True
+    stale = now - timedelta(seconds=settings.WORK_LEASE_SECONDS)
+    takeover = Q(outcome=JobRun.Outcome.FAILURE) | Q(outcome=JobRun.Outcome.RUNNING, started_at__lt=stale)
+    changes = {"outcome": JobRun.Outcome.RUNNING, "started_at": now, "finished_at": None, "error": ""}
+    return JobRun.objects.filter(takeover, pk=run.pk).update(**changes) == 1
+
+
+def job_run_skip(run_key):
+    """Remember that this process did not run `run_key` (it was already run), for the postrun signal."""
+    _skipped_runs.add(run_key)
+
+
 @task_prerun.connect
 def _job_started(task_id=None, task=None, **kwargs):
-    if task is not None and task.name in scheduled_tasks():
+    if task is not None and task.name in scheduled_tasks() and not is_run_key(task_id):
         JobRun.objects.update_or_create(task_id=task_id, defaults={"task": task.name, "started_at": timezone.now()})
 
 
 @task_postrun.connect
 def _job_finished(task_id=None, task=None, retval=None, state=None, **kwargs):
     if task is None or task.name not in scheduled_tasks():
+        return
+    if task_id in _skipped_runs:
+        _skipped_runs.discard(task_id)
         return
     outcome = JobRun.Outcome.SUCCESS if state == "SUCCESS" else JobRun.Outcome.FAILURE
     changes = {"finished_at": timezone.now(), "outcome": outcome}
@@ -104,6 +144,35 @@ def next_run_after(schedule, moment):
         else:
             return local
     raise ValueError(f"{schedule} never fires")
+
+
+def previous_run_at(schedule, moment):
+    """The last time at or before `moment` the schedule fires: the slot a beat dispatch belongs to."""
+    if not isinstance(schedule, crontab):
+        step = getattr(schedule, "run_every", schedule).total_seconds()
+        return datetime.fromtimestamp(moment.timestamp() // step * step, tz=UTC)
+    local = moment.astimezone(schedule.tz).replace(second=0, microsecond=0)
+    for _step in range(100_000):
+        day_ok = (
+            local.month in schedule.month_of_year
+            and local.day in schedule.day_of_month
+            and local.isoweekday() % 7 in schedule.day_of_week
+        )
+        if not day_ok:
+            local = local.replace(hour=23, minute=59) - timedelta(days=1)
+        elif local.hour not in schedule.hour:
+            local = local.replace(minute=59) - timedelta(hours=1)
+        elif local.minute not in schedule.minute:
+            local -= timedelta(minutes=1)
+        else:
+            return local
+    raise ValueError(f"{schedule} never fired")
+
+
+def run_key(entry_name, schedule, now):
+    """The task id of the run of a beat entry due at `now`: `<entry>@<slot in UTC>`, at most 64 characters."""
+    slot = previous_run_at(schedule, now).astimezone(UTC)
+    return f"{entry_name[:46]}{RUN_KEY_SEPARATOR}{slot:%Y%m%dT%H%M%SZ}"
 
 
 def schedule_interval(schedule, now):
