@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import ContactLog, OnboardingStep
+from config.sanitize import MultiLineField, SingleLineField
 from members.models import OutboundMessage
 
 OUTCOMES = [(value, label) for value, label in ContactLog.Outcome.choices if value]
@@ -9,7 +10,7 @@ OUTCOMES = [(value, label) for value, label in ContactLog.Outcome.choices if val
 
 class LogCallForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES)
-    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = MultiLineField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up_on = forms.DateField(
         label=_("Call again on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -28,8 +29,11 @@ class AssignForm(forms.Form):
 
 
 class ReplyNoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Anything you would like to tell us?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4})
+    note = MultiLineField(
+        label=_("Anything you would like to tell us? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -45,21 +49,21 @@ STATUS_CHOICES = [("", _("All"))] + list(OutboundMessage.Status.choices)
 
 class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("State"), choices=STATUS_CHOICES, required=False)
-    q = forms.CharField(label=_("Recipient"), required=False, max_length=200)
+    q = SingleLineField(label=_("Recipient"), required=False, max_length=200)
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].replace("\x00", "").split())
 
 
 class CallToActionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(
+    title = SingleLineField(label=_("Title"), max_length=200)
+    body = MultiLineField(
         label=_("Text"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Plain text, or simple HTML: paragraphs, bold, lists and links."),
     )
-    button_label = forms.CharField(label=_("Button label"), max_length=60, initial=_("I'm in"))
+    button_label = SingleLineField(label=_("Button label"), max_length=60, initial=_("I'm in"))
     link = forms.URLField(
         label=_("Link for details"), required=False, help_text=_("Optional: shown next to the button.")
     )

@@ -35,6 +35,7 @@ ENVIRONMENT = {
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
     "WORK_LEASE_SECONDS": ("broker visibility timeout = message lease = sweep cutoff, seconds", "600"),
+    "ACTION_LINK_DAYS": ("days action links in e-mails act, e.g. unsubscribe=365,registration=180", "see settings"),
     "MESSAGE_ID_DOMAIN": ("domain in e-mails' Message-IDs", "SITE_URL's host"),
 }
 
@@ -265,6 +266,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["config.sanitize.SafeJSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
 }
 SPECTACULAR_SETTINGS = {
@@ -322,6 +324,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# How many days each kind of signed action link in an e-mail acts (members/links.py); override any
+# with ACTION_LINK_DAYS="unsubscribe=365,registration=180".
+ACTION_LINK_DAYS = {
+    "unsubscribe": 365,
+    "registration": 180,
+    "checkin_reply": 30,
+    "call_to_action": 60,
+    **env.dict("ACTION_LINK_DAYS", cast={"value": int}, default={}),
 }
 
 # Outbound messages: how often a failed send is retried (back-off doubling from the base, capped at half

@@ -10,7 +10,6 @@ answer) and brings the person to the managers' check-in queue.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from communities.services import CommunityError
 from communities.services.checkins import checkin_entry_add_reply, communities_in_batches
 from communities.services.digest import _zone, week_key
 from communities.services.onboarding import id_batches
+from members.links import LinkInvalid, link_read, link_token
 from members.models import Activity, OutboundMessage
 from members.services import activity_record, message_send
 
@@ -29,7 +29,6 @@ BATCH_SIZE = 1000
 SEND_WEEKDAY = 2  # Tuesday
 SEND_HOUR = 10
 RECENT_WEEKS = 8
-REPLY_SALT = "communities.checkin.reply"
 ANSWERS = {
     "good": gettext_lazy("All good"),
     "question": gettext_lazy("I have a question"),
@@ -83,7 +82,7 @@ def _checkin_batch(*, membership_ids, week):
 
 
 def reply_token(*, membership, week):
-    return signing.dumps({"m": membership.pk, "w": week}, salt=REPLY_SALT, compress=True)
+    return link_token({"m": membership.pk, "w": week}, kind="checkin_reply")
 
 
 def reply_links(*, membership, week):
@@ -98,12 +97,19 @@ def reply_links(*, membership, week):
 def reply_read(token):
     """(membership, week) of a valid reply token; raises CommunityError for a forged or old one."""
     try:
-        data = signing.loads(token, salt=REPLY_SALT, max_age=timedelta(days=60))
+        data = link_read(token, kind="checkin_reply")
         membership = Membership.objects.select_related("user", "community").get(pk=data["m"])
         week = str(data["w"])
-    except (signing.BadSignature, Membership.DoesNotExist, KeyError, TypeError, ValueError) as exc:
+    except (LinkInvalid, Membership.DoesNotExist, KeyError, TypeError, ValueError) as exc:
         raise CommunityError(_("This reply link is not valid any more.")) from exc
     return membership, week
+
+
+def answer_label(answer):
+    """The words of a reply link's answer; raises CommunityError for an answer the e-mail never offered."""
+    if answer not in ANSWERS:
+        raise CommunityError(_("This reply link is not valid any more."))
+    return ANSWERS[answer]
 
 
 @transaction.atomic

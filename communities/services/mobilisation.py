@@ -7,7 +7,6 @@ visit records that the person opened it, and the landing page's "I'm in" records
 """
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import QueryDict
@@ -20,11 +19,11 @@ from communities.selectors_directory import directory_filters_params, directory_
 from communities.services import CommunityError
 from communities.services.crm import CrmInputError
 from config.sanitize import sanitize_html
+from members.links import LinkExpired, LinkInvalid, link_read, link_token
 from members.models import Activity, OutboundMessage
 from members.services import activity_record, message_send
 
 BATCH_SIZE = 500
-GO_SALT = "communities.call-to-action"
 
 
 def _clean(*, title, body, button_label, link):
@@ -107,18 +106,20 @@ def call_to_action_batch_send(*, call_id, membership_ids):
 
 
 def go_url(*, call, membership):
-    token = signing.dumps({"c": call.pk, "m": membership.pk}, salt=GO_SALT, compress=True)
+    token = link_token({"c": call.pk, "m": membership.pk}, kind="call_to_action")
     return settings.SITE_URL + reverse("call_to_action_go", args=[token])
 
 
 def go_read(token):
-    """The recipient row of a valid link; raises CommunityError for a forged one."""
+    """The recipient row of a valid link; raises CommunityError for a forged or expired one."""
     try:
-        data = signing.loads(token, salt=GO_SALT)
+        data = link_read(token, kind="call_to_action")
         response = CallToActionResponse.objects.select_related(
             "call__community", "membership__user", "membership__community"
         ).get(call_id=data["c"], membership_id=data["m"])
-    except (signing.BadSignature, CallToActionResponse.DoesNotExist, KeyError, TypeError, ValueError) as exc:
+    except LinkExpired as exc:
+        raise CommunityError(_("This link has expired.")) from exc
+    except (LinkInvalid, CallToActionResponse.DoesNotExist, KeyError, TypeError, ValueError) as exc:
         raise CommunityError(_("This link is not valid.")) from exc
     return response
 

@@ -150,18 +150,20 @@ def onboarding_step_edit(request, slug, week):
 
 
 def checkin_reply(request, token, answer):
-    """A one-click answer from the e-mail: recorded on the first visit, then a thank-you with a note field."""
+    """An answer from the e-mail's button: the link shows the answer, an optional note and one button.
+
+    Only the button (a POST) records it, so a mail scanner opening the link answers nothing.
+    """
     try:
-        membership, _activity = checkin_messages.checkin_reply_record(token=token, answer=answer)
+        membership, _week = checkin_messages.reply_read(token)
+        label = checkin_messages.answer_label(answer)
     except CommunityError as exc:
         return render(request, "communities/checkins/reply.html", {"error": str(exc)}, status=400)
     form = ReplyNoteForm(request.POST or None)
-    noted = False
-    if request.method == "POST" and form.is_valid():
-        try:
+    recorded = request.method == "POST" and form.is_valid()
+    if recorded:
+        checkin_messages.checkin_reply_record(token=token, answer=answer)
+        if form.cleaned_data["note"].strip():
             checkin_messages.checkin_reply_note(token=token, answer=answer, note=form.cleaned_data["note"])
-            noted = True
-        except CommunityError as exc:
-            form.add_error("note", str(exc))
-    context = {"membership": membership, "answer": checkin_messages.ANSWERS[answer], "form": form, "noted": noted}
+    context = {"membership": membership, "answer": label, "form": form, "recorded": recorded}
     return render(request, "communities/checkins/reply.html", context)

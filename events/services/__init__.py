@@ -23,7 +23,6 @@ from events.services.hosting import (
     questions_set,
 )
 from events.services.notices import (
-    TOKEN_SALT,
     fundraisers_of,
     registration_from_token,
     registration_links,
@@ -43,7 +42,6 @@ from events.services.reminders import event_reminders_send, offset_label, remind
 __all__ = [
     "EDITABLE_FIELDS",
     "NOTICE_FIELDS",
-    "TOKEN_SALT",
     "EventError",
     "answers_clean",
     "event_approve",

@@ -1,30 +1,27 @@
 """Links, signed tokens and the e-mails about events, all through the message ledger."""
 
 from django.conf import settings
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from events.calendars import event_ics
 from events.models import Event, Registration
+from members.links import LinkInvalid, link_read, link_token
 from members.models import OutboundMessage
 from members.services import message_send
-
-TOKEN_SALT = "events.registration"
-
 
 # ---------------------------------------------------------------- links and tokens
 
 
 def registration_token(registration):
-    return signing.dumps(registration.pk, salt=TOKEN_SALT)
+    return link_token(registration.pk, kind="registration")
 
 
 def registration_from_token(token):
-    """The registration a signed link points to, or None for a tampered or unknown link."""
+    """The registration a signed link points to, or None for a tampered, expired or unknown link."""
     try:
-        pk = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
+        pk = link_read(token, kind="registration")
+    except LinkInvalid:
         return None
     return Registration.objects.select_related("event", "event__community", "user").filter(pk=pk).first()
 

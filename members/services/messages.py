@@ -6,7 +6,6 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -16,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.sanitize import one_line
+from members.links import SALTS, LinkExpired, LinkInvalid, link_read, link_token
 from members.models import OutboundMessage, User
 from members.services.accounts import MemberError, user_update_profile
 
@@ -37,7 +38,7 @@ def message_render(*, template, context, language):
         except TemplateDoesNotExist:
             body_html = ""
     # Templates wrap subjects over lines; keep the no-break spaces money formatting relies on.
-    return re.sub(r"[ \t\r\n]+", " ", subject).strip(), body_text, body_html
+    return re.sub(r"[ \t\r\n]+", " ", one_line(subject)).strip(), body_text, body_html
 
 
 def recipient_language(*, user=None, language=None):
@@ -115,20 +116,22 @@ def consents_allow(*, user, category):
 
 def unsubscribe_url(*, user, category):
     """A signed link that only turns off this one category for this one person."""
-    token = signing.dumps({"u": user.pk, "c": str(category)}, salt=UNSUBSCRIBE_SALT, compress=True)
+    token = link_token({"u": user.pk, "c": str(category)}, kind="unsubscribe")
     return settings.SITE_URL + reverse("members:unsubscribe", kwargs={"token": token})
 
 
-UNSUBSCRIBE_SALT = "members.unsubscribe"
+UNSUBSCRIBE_SALT = SALTS["unsubscribe"]
 
 
 def unsubscribe_read(token):
     """(user, category) for a valid unsubscribe token; raises MemberError for a forged or stale one."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = link_read(token, kind="unsubscribe")
         user = User.objects.get(pk=data["u"])
         category = OutboundMessage.Category(data["c"])
-    except (signing.BadSignature, User.DoesNotExist, KeyError, ValueError, TypeError) as exc:
+    except LinkExpired as exc:
+        raise MemberError(_("This unsubscribe link has expired.")) from exc
+    except (LinkInvalid, User.DoesNotExist, KeyError, ValueError, TypeError) as exc:
         raise MemberError(_("This unsubscribe link is not valid.")) from exc
     if category not in CATEGORY_CONSENTS:
         raise MemberError(_("This unsubscribe link is not valid."))
@@ -199,9 +202,11 @@ def _deliver_on_commit(message_id):
 
 
 def _as_email(message):
-    headers = {**message.headers, "Message-ID": message.message_id}
+    # Whatever text reached the row, no header can carry a line break or a control character.
+    headers = {name: one_line(value) for name, value in message.headers.items()}
+    headers["Message-ID"] = message.message_id
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=one_line(message.subject),
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],

@@ -4,7 +4,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import signing
+from django.utils import timezone
 
 from communities.models import CheckinEntry
 from communities.services import checkin_messages
@@ -73,12 +75,25 @@ def reply_url(community, days_ago=10, answer="question"):
     return membership, next(url for a, _label, url in links if a == answer).replace("http://testserver", "")
 
 
-def test_a_one_click_reply_lands_in_the_timeline_and_the_queue_once(client, community, settings):
+def test_opening_a_reply_link_shows_one_button_and_records_nothing(client, community, settings):
+    # A mail scanner follows every link in a message; only the person's button press is an answer.
+    settings.SITE_URL = "http://testserver"
+    _membership, url = reply_url(community)
+
+    page = client.get(url)
+
+    assert page.status_code == 200
+    assert "Send my answer" in page.content.decode()
+    assert not Activity.objects.filter(kind="replied").exists()
+    assert not CheckinEntry.objects.exists()
+
+
+def test_a_reply_lands_in_the_timeline_and_the_queue_once(client, community, settings):
     settings.SITE_URL = "http://testserver"
     membership, url = reply_url(community)
 
-    first = client.get(url)
-    second = client.get(url)
+    first = client.post(url, {"note": ""})
+    second = client.post(url, {"note": ""})
 
     assert first.status_code == second.status_code == 200
     assert "Thank you for your answer" in first.content.decode()
@@ -92,10 +107,8 @@ def test_the_reply_page_takes_a_note_for_the_managers(client, community, setting
     settings.SITE_URL = "http://testserver"
     membership, url = reply_url(community, answer="help")
 
-    empty = client.post(url, {"note": "   "})
     response = client.post(url, {"note": "I can drive people to the race"})
 
-    assert "This field is required." in empty.content.decode()
     assert "Your note is with the managers." in response.content.decode()
     assert CheckinEntry.objects.get().details["note"] == "I can drive people to the race"
     assert "I can drive people" in Activity.objects.get(kind="replied").summary
@@ -109,5 +122,21 @@ def test_a_forged_or_changed_reply_link_does_nothing(client, community, settings
     assert client.get(url.replace("/question/", "/nonsense/")).status_code == 400
     assert client.get(f"/c/checkin-reply/{forged}/good/").status_code == 400
     assert client.get("/c/checkin-reply/garbage/good/").status_code == 400
+    assert client.post(f"/c/checkin-reply/{forged}/good/").status_code == 400
+    assert client.post(url.replace("/question/", "/nonsense/")).status_code == 400
     assert not Activity.objects.filter(kind="replied").exists()
+    assert not CheckinEntry.objects.exists()
+
+
+def test_a_reply_link_expires_after_its_configured_lifetime(client, community, settings):
+    settings.SITE_URL = "http://testserver"
+    settings.ACTION_LINK_DAYS = {**settings.ACTION_LINK_DAYS, "checkin_reply": 30}
+    _membership, url = reply_url(community)
+
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        page = client.get(url)
+        posted = client.post(url, {"note": ""})
+
+    assert page.status_code == posted.status_code == 400
+    assert "This reply link is not valid any more." in page.content.decode()
     assert not CheckinEntry.objects.exists()

@@ -3,6 +3,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,6 +191,20 @@ def test_the_guests_link_cancels_and_a_tampered_one_is_not_found(client, event):
 
     registration.refresh_from_db()
     assert registration.status == "cancelled"
+
+
+def test_a_guests_link_expires_after_its_configured_lifetime(client, event, settings):
+    settings.ACTION_LINK_DAYS = {**settings.ACTION_LINK_DAYS, "registration": 180}
+    registration = services.registration_create(event=event, guest_name="Lena", guest_email="lena@example.org")
+    url = reverse("events:registration", kwargs={"token": services.registration_token(registration)})
+
+    with time_machine.travel(timezone.now() + timedelta(days=181)):
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+
+    registration.refresh_from_db()
+    assert registration.status != "cancelled"
+    assert client.get(url).status_code == 200
 
 
 def test_a_member_registers_with_one_click_and_cancels(client, event, member):

@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from members import services
 from members.models import ConsentRecord, OutboundMessage
@@ -99,3 +103,22 @@ def test_transactional_messages_ignore_opt_outs_and_carry_no_unsubscribe_link(co
 
     assert len(mailoutbox) == 1
     assert "List-Unsubscribe" not in mailoutbox[0].extra_headers
+
+
+def test_an_unsubscribe_link_stops_acting_after_its_lifetime_and_says_so(client, settings):
+    settings.ACTION_LINK_DAYS = {**settings.ACTION_LINK_DAYS, "unsubscribe": 365}
+    person = UserFactory(consent_news=True)
+    url = services.unsubscribe_url(user=person, category=OutboundMessage.Category.NEWS)
+
+    with time_machine.travel(timezone.now() + timedelta(days=366)):
+        page = client.get(url)
+        posted = client.post(url, {"List-Unsubscribe": "One-Click"})
+
+    assert page.status_code == posted.status_code == 400
+    assert "This unsubscribe link has expired." in page.text
+    person.refresh_from_db()
+    assert person.consent_news is True
+    with time_machine.travel(timezone.now() + timedelta(days=364)):
+        assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    person.refresh_from_db()
+    assert person.consent_news is False
