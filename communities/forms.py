@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.services.community import RESERVED_SLUGS
+from config.sanitize import MultiLineField, SingleLineField
 from members.models import User
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
@@ -49,7 +50,7 @@ class CommunityForm(forms.ModelForm):
 
 
 class JoinRequestForm(forms.Form):
-    message = forms.CharField(
+    message = MultiLineField(
         label=_("A message to the managers (optional)"),
         required=False,
         max_length=2000,
@@ -61,7 +62,7 @@ class JoinRequestForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial=Membership.Role.MEMBER)
-    message = forms.CharField(
+    message = MultiLineField(
         label=_("Personal note (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -72,8 +73,8 @@ class InviteLinkForm(forms.Form):
 
 
 class AnnouncementForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    body = forms.CharField(
+    title = SingleLineField(label=_("Title"), max_length=200)
+    body = MultiLineField(
         label=_("Text"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -93,7 +94,7 @@ class RoleForm(forms.Form):
 class InvitationSignUpForm(forms.Form):
     """The short sign-up on an invitation: the address is the invitation's, so only name and password."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = SingleLineField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     password = forms.CharField(
         label=_("Password"),
         strip=False,

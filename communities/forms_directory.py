@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import ContactLog, Tag
+from config.sanitize import MultiLineField, SingleLineField
 
 
 class ContactLogForm(forms.Form):
@@ -18,7 +19,7 @@ class ContactLogForm(forms.Form):
         required=False,
         choices=[("", _("— not applicable —")), *[c for c in ContactLog.Outcome.choices if c[0]]],
     )
-    note = forms.CharField(
+    note = MultiLineField(
         label=_("Note"),
         required=False,
         max_length=5000,
@@ -31,7 +32,7 @@ class ContactLogForm(forms.Form):
 
 
 class TagAddForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Tag"),
         max_length=Tag._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "kd-tag-names"}),
@@ -39,8 +40,8 @@ class TagAddForm(forms.Form):
 
 
 class DirectoryMessageForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(
+    subject = SingleLineField(label=_("Subject"), max_length=200)
+    body = MultiLineField(
         label=_("Message"),
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from communities.selectors import communities_visible_to, is_manager
+from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
 from events import selectors, services
 from events.models import TIME_ZONE_CHOICES, Event, Registration
 from events.services import EventError
@@ -68,14 +69,14 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    title = SingleLineSerializerField(max_length=200)
+    description = MultiLineSerializerField(required=False, allow_blank=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     timezone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES, required=False)
     format = serializers.ChoiceField(choices=Event.Format.choices, required=False)
-    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    place = SingleLineSerializerField(max_length=200, required=False, allow_blank=True)
+    address = SingleLineSerializerField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(required=False, allow_blank=True)
     capacity = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
@@ -100,11 +101,11 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegisterInputSerializer(serializers.Serializer):
-    answers = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    answers = serializers.DictField(child=SingleLineSerializerField(allow_blank=True, max_length=500), required=False)
 
 
 class WalkInSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=150)
+    name = SingleLineSerializerField(max_length=150)
     email = serializers.EmailField(required=False, allow_blank=True)
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from config.sanitize import clean_multi_line, one_line
 from events.models import Event
 
 PRODID = "-//Kindred//Events//EN"
@@ -20,15 +21,16 @@ def _uid(event):
 
 def _location(event, *, show_online_url):
     if event.is_online:
-        return event.online_url if show_online_url else ""
-    return ", ".join(part for part in (event.place, event.address) if part)
+        return one_line(event.online_url) if show_online_url else ""
+    return one_line(", ".join(part for part in (event.place, event.address) if part))
 
 
 def event_component(event, *, show_online_url=False):
     vevent = icalendar.Event()
     zone = event.zone
     vevent.add("uid", _uid(event))
-    vevent.add("summary", event.title)
+    # Whatever text reaches the file is escaped here: a stray control character never breaks it.
+    vevent.add("summary", one_line(event.title))
     vevent.add("dtstart", event.starts_at.astimezone(zone))
     vevent.add("dtend", event.ends_at.astimezone(zone))
     vevent.add("dtstamp", event.updated_at)
@@ -36,7 +38,7 @@ def event_component(event, *, show_online_url=False):
     vevent.add("sequence", int(event.updated_at.timestamp()) // 60 % 2_000_000_000)
     url = settings.SITE_URL + reverse("events:detail", kwargs={"pk": event.pk})
     vevent.add("url", url)
-    description = strip_tags(event.description).strip()
+    description = clean_multi_line(strip_tags(event.description)).strip()
     vevent.add("description", f"{description}\n\n{url}".strip())
     location = _location(event, show_online_url=show_online_url)
     if location:
@@ -54,7 +56,7 @@ def _calendar(name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", icalendar.vText(one_line(name)))
     return calendar
 
 

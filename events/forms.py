@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
+from config.sanitize import MultiLineField, SingleLineField
 from events.models import TIME_ZONE_CHOICES, Event, RegistrationQuestion
 from members.models import User
 
@@ -117,9 +118,9 @@ class EventForm(forms.ModelForm):
 
 
 class QuestionForm(forms.Form):
-    label = forms.CharField(label=_("Question"), max_length=200)
+    label = SingleLineField(label=_("Question"), max_length=200)
     kind = forms.ChoiceField(label=_("Answer"), choices=RegistrationQuestion.Kind.choices)
-    choices = forms.CharField(
+    choices = MultiLineField(
         label=_("Options"),
         required=False,
         help_text=_("For a choice: one option per line."),
@@ -132,11 +133,11 @@ class QuestionForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = MultiLineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 class CancelEventForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         label=_("Message to the people registered"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -156,7 +157,7 @@ def answer_fields(questions):
             choices = [("", "—"), ("yes", _("Yes")), ("no", _("No"))]
             fields[name] = forms.ChoiceField(label=question.label, choices=choices, required=question.required)
         else:
-            fields[name] = forms.CharField(label=question.label, max_length=500, required=question.required)
+            fields[name] = SingleLineField(label=question.label, max_length=500, required=question.required)
     return fields
 
 
@@ -173,7 +174,7 @@ class RegistrationForm(forms.Form):
 
 
 class GuestRegistrationForm(RegistrationForm):
-    guest_name = forms.CharField(label=_("Your name"), max_length=150)
+    guest_name = SingleLineField(label=_("Your name"), max_length=150)
     guest_email = forms.EmailField(label=_("E-mail"), help_text=_("We send the confirmation and reminders here."))
 
     field_order = ["guest_name", "guest_email"]
@@ -184,5 +185,5 @@ class GuestRegistrationForm(RegistrationForm):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = SingleLineField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"), required=False)

@@ -12,6 +12,7 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
 from fundraising import selectors, services
 from fundraising.models import Campaign, Donation, Fundraiser, Team
 from fundraising.throttle import give_rate_limited
@@ -124,15 +125,15 @@ class DonationSerializer(serializers.ModelSerializer):
 class DonationStartSerializer(serializers.Serializer):
     campaign = serializers.IntegerField()
     fundraiser = serializers.IntegerField(required=False, allow_null=True)
-    amount = serializers.CharField(max_length=30)
-    currency = serializers.CharField(max_length=3, required=False)
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    amount = SingleLineSerializerField(max_length=30)
+    currency = SingleLineSerializerField(max_length=3, required=False)
+    name = SingleLineSerializerField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField()
     anonymous = serializers.BooleanField(default=False)
-    message = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    message = MultiLineSerializerField(max_length=1000, required=False, allow_blank=True)
     message_private = serializers.BooleanField(default=False)
     dedication_kind = serializers.ChoiceField(choices=Donation.Dedication.choices, required=False, allow_blank=True)
-    dedication_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    dedication_name = SingleLineSerializerField(max_length=150, required=False, allow_blank=True)
 
 
 class PublicReadMixin:

@@ -3,33 +3,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.sanitize import MultiLineField, SingleLineField
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
 from fundraising.money import AmountError, amount_parse
 
 
 class GiveForm(forms.Form):
     preset = forms.ChoiceField(label=_("Amount"), required=False, widget=forms.RadioSelect)
-    amount = forms.CharField(
+    amount = SingleLineField(
         label=_("Other amount"),
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Your name"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
         label=_("E-mail for the receipt"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     anonymous = forms.BooleanField(label=_("Give anonymously (your name is not shown on the page)"), required=False)
-    message = forms.CharField(
+    message = MultiLineField(
         label=_("Message (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     message_private = forms.BooleanField(label=_("Only the organisers may read my message"), required=False)
     dedication_kind = forms.ChoiceField(
         label=_("Dedicate this gift"), choices=Donation.Dedication.choices, required=False
     )
-    dedication_name = forms.CharField(label=_("In honour or memory of"), max_length=150, required=False)
+    dedication_name = SingleLineField(label=_("In honour or memory of"), max_length=150, required=False)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +55,7 @@ class GiveForm(forms.Form):
 
 
 class CampaignForm(forms.ModelForm):
-    suggested = forms.CharField(
+    suggested = SingleLineField(
         label=_("Suggested amounts"),
         required=False,
         help_text=_("Up to six amounts, separated by spaces."),
@@ -96,9 +97,9 @@ class CampaignForm(forms.ModelForm):
 
 
 class FundraiserForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160)
+    title = SingleLineField(label=_("Title"), max_length=160)
     goal = forms.DecimalField(label=_("Goal"), max_digits=12, decimal_places=2, min_value=1)
-    story = forms.CharField(
+    story = MultiLineField(
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
@@ -111,7 +112,7 @@ class FundraiserOpenForm(FundraiserForm):
     team = forms.ModelChoiceField(
         label=_("Join a team"), queryset=Team.objects.none(), required=False, empty_label=_("No team")
     )
-    team_name = forms.CharField(label=_("Or start a new team"), max_length=120, required=False)
+    team_name = SingleLineField(label=_("Or start a new team"), max_length=120, required=False)
     event = forms.ModelChoiceField(
         label=_("For an event"), queryset=None, required=False, empty_label=_("Not for an event")
     )
@@ -126,13 +127,13 @@ class FundraiserOpenForm(FundraiserForm):
 
 
 class UpdateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=160)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    title = SingleLineField(label=_("Title"), max_length=160)
+    body = MultiLineField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class OfflineDonationForm(forms.Form):
-    amount = forms.CharField(label=_("Amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    donor_name = forms.CharField(label=_("Donor's name"), max_length=150, required=False)
+    amount = SingleLineField(label=_("Amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    donor_name = SingleLineField(label=_("Donor's name"), max_length=150, required=False)
     donor_email = forms.EmailField(
         label=_("Donor's e-mail"), required=False, help_text=_("If given, the donor gets a receipt.")
     )
@@ -140,7 +141,7 @@ class OfflineDonationForm(forms.Form):
         label=_("Credit to a fundraiser"), queryset=None, required=False, empty_label=_("The campaign itself")
     )
     anonymous = forms.BooleanField(label=_("Anonymous on public pages"), required=False)
-    note = forms.CharField(label=_("Note (cash at an event, bank transfer…)"), max_length=200, required=False)
+    note = MultiLineField(label=_("Note (cash at an event, bank transfer…)"), max_length=200, required=False)
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,17 +149,17 @@ class OfflineDonationForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount = forms.CharField(
+    amount = SingleLineField(
         label=_("Amount refunded"),
         max_length=20,
         required=False,
         help_text=_("Leave empty to refund the whole donation."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=200)
+    reason = MultiLineField(label=_("Reason"), max_length=200)
 
 
 class HideForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         label=_("Why is it hidden?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The owner receives this by e-mail."),
@@ -166,4 +167,4 @@ class HideForm(forms.Form):
 
 
 class ThankForm(forms.Form):
-    note = forms.CharField(label=_("Your thank-you note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    note = MultiLineField(label=_("Your thank-you note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

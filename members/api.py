@@ -4,13 +4,14 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
 from members import services
 from members.models import TIME_ZONE_CHOICES, ConsentRecord, User
 
 
 class ConsentSerializer(serializers.ModelSerializer):
     # A plain string, so its enum does not collide with other apps' "kind" in the schema.
-    kind = serializers.CharField(help_text="news, reminders, reports or personal_data")
+    kind = SingleLineSerializerField(help_text="news, reminders, reports or personal_data")
 
     class Meta:
         model = ConsentRecord
@@ -21,7 +22,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     timezone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES)
     phone = serializers.RegexField(r"^\+?[0-9 ()\-.]{5,32}$", max_length=32, required=False, allow_blank=True)
-    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    bio = MultiLineSerializerField(max_length=2000, required=False, allow_blank=True)
     avatar = serializers.ImageField(read_only=True, use_url=True)
     consents = serializers.SerializerMethodField(help_text="The latest record of each consent, with its time.")
 

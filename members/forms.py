@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from config.sanitize import SingleLineField
 from members.models import TIME_ZONE_CHOICES, User
 
 
@@ -17,7 +18,7 @@ def supported_language(code):
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
-    name = forms.CharField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    name = SingleLineField(label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     personal_data = forms.BooleanField(
         label=_("I agree to the processing of my personal data"),
         help_text=_("Kindred keeps your name, e-mail and what you do in communities to run them. Required by law."),

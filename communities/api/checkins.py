@@ -17,6 +17,7 @@ from communities.models import CheckinEntry, ContactLog
 from communities.selectors_directory import community_for_manager_by_id
 from communities.services import CommunityError, checkins
 from communities.services.crm import CrmInputError
+from config.sanitize import MultiLineSerializerField
 from members.models import OutboundMessage, User
 
 COMMUNITY = OpenApiParameter("community_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Community id")
@@ -39,7 +40,7 @@ class CheckinEntrySerializer(serializers.ModelSerializer):
 
 class LogCallInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c in ContactLog.Outcome.choices if c[0]])
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    note = MultiLineSerializerField(required=False, allow_blank=True, max_length=5000, default="")
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 

@@ -20,6 +20,7 @@ from communities.services import CommunityError
 from communities.services import community as community_services
 from communities.services import invitations as invitation_services
 from communities.services import membership as membership_services
+from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
 
 COMMUNITY_PK = OpenApiParameter("community_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Community id")
 
@@ -34,7 +35,7 @@ def _run(service, **kwargs):
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
+    name = SingleLineSerializerField()
     email = serializers.EmailField()
 
 
@@ -98,7 +99,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class JoinSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    message = MultiLineSerializerField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class RoleSerializer(serializers.Serializer):
@@ -121,7 +122,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 class InvitationInputSerializer(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Membership.Role.choices, default=Membership.Role.MEMBER)
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    message = MultiLineSerializerField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -20,6 +20,7 @@ from communities.selectors_directory import (
     membership_for_manager,
 )
 from communities.services import crm
+from config.sanitize import MultiLineSerializerField
 from members.models import User
 
 
@@ -73,7 +74,7 @@ class ContactSerializer(serializers.ModelSerializer):
 class ContactInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ContactLog.Kind.choices)
     outcome = serializers.ChoiceField(choices=ContactLog.Outcome.choices, required=False, default="")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    note = MultiLineSerializerField(required=False, allow_blank=True, max_length=5000, default="")
     follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
