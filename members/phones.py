@@ -67,7 +67,8 @@ def phone_search_digits(query, *, region=None):
     """What a search box query means as digits of E.164 numbers: a tuple of digit strings, any of which
     matched anywhere in a stored number is a hit; () when the query is no phone search.
 
-    A whole number in any format gives its E.164 digits ("8 916 123-45-67" -> ("79161234567",)); a
+    A whole number in any format gives its national digits ("8 916 123-45-67" -> ("9161234567",)), found in
+    "+79161234567" and in numbers stored before E.164 ("8 (916) 123-45-67"); a
     fragment gives its digits, and a Russian trunk prefix 8 is also tried as 7 ("8 916 12" ->
     ("891612", "791612"))."""
     query = (query or "").strip()
@@ -75,8 +76,8 @@ def phone_search_digits(query, *, region=None):
     if len(digits) < 3 or not re.fullmatch(r"\+?[\d\s().\-–/]+", query):
         return ()
     number = phone_parse(query, region=region)
-    if number is not None:
-        return (phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+"),)
+    if number is not None:  # the number without its country or trunk prefix is in every way of writing it
+        return (phonenumbers.national_significant_number(number),)
     if (region or phone_region()) == "RU" and digits.startswith("8") and not query.startswith("+") and len(digits) > 3:
         return (digits, "7" + digits[1:])
     return (digits,)
