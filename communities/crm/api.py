@@ -9,8 +9,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from communities.models import ContactLog, Membership, Tag
-from communities.selectors_directory import (
+from communities.crm.models import ContactLog
+from communities.crm.selectors import (
     ACTIVITY_CHOICES,
     SORT_CHOICES,
     community_for_manager_by_id,
@@ -19,7 +19,8 @@ from communities.selectors_directory import (
     membership_contacts,
     membership_for_manager,
 )
-from communities.services import crm
+from communities.crm.services import contacts as crm
+from communities.models import Membership, Tag
 from members.models import User
 
 

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import ContactLog, Tag
+from communities.crm.imports import MAX_BYTES
+from communities.crm.models import ContactLog
+from communities.models import Tag
 
 
 class ContactLogForm(forms.Form):
@@ -52,3 +54,19 @@ def add_service_errors(form, error):
     """Show a service's CrmInputError next to the fields it names (or at the top)."""
     for field, message in error.errors.items():
         form.add_error(field if field in form.fields else None, message)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Up to 5 MB. Save your spreadsheet as CSV (comma or semicolon separated)."),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 5 MB. Split it into smaller files and import them one by one.")
+            )
+        return upload

@@ -14,7 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, ContactLog, Membership, Tag
+from communities.crm.models import ContactLog
+from communities.models import Community, Membership, Tag
 from communities.selectors import communities_managed_by
 from members.models import Activity, OutboundMessage
 

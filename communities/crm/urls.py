@@ -1,8 +1,9 @@
-"""The member directory, under /c/<slug>/manage/people/ (included from communities/urls.py)."""
+"""The member directory, under /c/<slug>/manage/people/, and the CSV import of members, under
+/c/<slug>/manage/import/ (namespace member_import); both mounted in config/urls.py."""
 
 from django.urls import path
 
-from communities.views import directory
+from communities.crm.views import directory, imports
 
 urlpatterns = [
     path("", directory.directory_list, name="directory_list"),
@@ -23,3 +24,14 @@ urlpatterns = [
         name="directory_member_tag_remove",
     ),
 ]
+
+import_urlpatterns = (
+    [
+        path("", imports.import_start, name="start"),
+        path("<int:pk>/", imports.import_detail, name="detail"),
+        path("<int:pk>/progress/", imports.import_progress, name="progress"),
+        path("<int:pk>/confirm/", imports.import_confirm, name="confirm"),
+        path("<int:pk>/cancel/", imports.import_cancel, name="cancel"),
+    ],
+    "member_import",
+)

@@ -8,9 +8,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communities.dashboard import dashboard_build, period_for, scope_zone
-from communities.forms_dashboard import PeriodForm
-from communities.selectors_directory import community_for_manager_by_id
+from communities.crm.selectors import community_for_manager_by_id
+from communities.insights.forms import PeriodForm
+from communities.insights.selectors import dashboard_build, period_for, scope_zone
 
 
 class PeriodQuerySerializer(serializers.Serializer):

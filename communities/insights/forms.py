@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.dashboard import DEFAULT_PERIOD, MAX_DAYS, PERIOD_CHOICES
+from communities.insights.selectors import DEFAULT_PERIOD, MAX_DAYS, PERIOD_CHOICES
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 

@@ -3,7 +3,7 @@ organisation's at /staff/dashboard/ (included from config/urls.py with `organisa
 
 from django.urls import path
 
-from communities.views import dashboard
+from communities.insights import views as dashboard
 
 urlpatterns = [
     path("", dashboard.community_dashboard, name="dashboard"),

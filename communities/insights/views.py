@@ -9,8 +9,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from communities.dashboard import dashboard_build, period_for, scope_zone
-from communities.forms_dashboard import PeriodForm
+from communities.insights.forms import PeriodForm
+from communities.insights.selectors import dashboard_build, period_for, scope_zone
 from communities.selectors import community_for_manager
 from communities.selectors_public import pending_count
 

@@ -1,6 +1,6 @@
 """The check-in queue and the message centre over the API, for a community's managers (and staff).
 
-Same scope and services as the pages: communities.selectors_directory.community_for_manager_by_id
+Same scope and services as the pages: communities.crm.selectors.community_for_manager_by_id
 answers 404 to everyone else, and an entry of another community is not found.
 """
 
@@ -11,12 +11,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communities import selectors_checkins
-from communities.api.directory import ContactSerializer, DirectoryPersonSerializer
-from communities.models import CheckinEntry, ContactLog
-from communities.selectors_directory import community_for_manager_by_id
-from communities.services import CommunityError, checkins
-from communities.services.crm import CrmInputError
+from communities.crm.api import ContactSerializer, DirectoryPersonSerializer
+from communities.crm.models import ContactLog
+from communities.crm.selectors import community_for_manager_by_id
+from communities.crm.services.contacts import CrmInputError
+from communities.routine import selectors as selectors_checkins
+from communities.routine.models import CheckinEntry
+from communities.routine.services import checkins
+from communities.services import CommunityError
 from members.models import OutboundMessage, User
 
 COMMUNITY = OpenApiParameter("community_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Community id")

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import ContactLog, OnboardingStep
+from communities.crm.models import ContactLog
+from communities.routine.models import OnboardingStep
 from members.models import OutboundMessage
 
 OUTCOMES = [(value, label) for value, label in ContactLog.Outcome.choices if value]

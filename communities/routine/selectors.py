@@ -4,8 +4,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from communities.models import CheckinEntry, Membership
-from communities.services.checkins import community_today
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services.checkins import community_today
 from members.models import OutboundMessage
 
 

@@ -3,7 +3,7 @@ reply pages; included from communities/urls.py under /c/."""
 
 from django.urls import path
 
-from communities.views import checkins, messages, mobilisation
+from communities.routine.views import checkins, messages, mobilisation
 
 urlpatterns = [
     path("checkin-reply/<str:token>/<slug:answer>/", checkins.checkin_reply, name="checkin_reply"),

@@ -8,7 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community, ContactLog, Membership, Tag
+from communities.crm.models import ContactLog
+from communities.models import Community, Membership, Tag
 from communities.services import CommunityError
 from members.models import Activity, OutboundMessage, User
 from members.services import activity_record, message_send
@@ -121,7 +122,7 @@ def directory_message_send(*, community, sender, memberships, subject, body):
     Returns the message's id and how many people it goes to. Each e-mail's ledger key is
     `direct:<message id>:<user id>`, so a repeated batch sends nobody anything twice.
     """
-    from communities.tasks_directory import directory_message_batch_task
+    from communities.crm.tasks import directory_message_batch_task
 
     subject, body = _clean_message(subject, body)
     recipients = list(

@@ -17,8 +17,8 @@ IMPORT_BATCH_SIZE = 500
 
 def member_import_create(*, community, uploaded_by, file_name, raw):
     """Keep an uploaded CSV for its preview. Raises MemberError when the file cannot be used at all."""
-    from communities.models import MemberImport
-    from members import imports
+    from communities.crm import imports
+    from communities.crm.models import MemberImport
 
     if len(raw) > imports.MAX_BYTES:
         raise MemberError(_("The file is larger than 5 MB. Split it into smaller files and import them one by one."))
@@ -40,7 +40,7 @@ def member_import_create(*, community, uploaded_by, file_name, raw):
 
 def member_import_confirm(*, member_import):
     """The manager saw the preview and wants it done: queue the worker once."""
-    from communities.models import MemberImport
+    from communities.crm.models import MemberImport
 
     with transaction.atomic():
         claimed = MemberImport.objects.filter(pk=member_import.pk, status=MemberImport.Status.PREVIEW).update(
@@ -54,7 +54,7 @@ def member_import_confirm(*, member_import):
 
 
 def member_import_cancel(*, member_import):
-    from communities.models import MemberImport
+    from communities.crm.models import MemberImport
 
     deleted, _rows = MemberImport.objects.filter(pk=member_import.pk, status=MemberImport.Status.PREVIEW).delete()
     if not deleted:
@@ -62,7 +62,7 @@ def member_import_cancel(*, member_import):
 
 
 def _import_run_on_commit(import_id):
-    from members.tasks import member_import_run
+    from communities.crm.tasks import member_import_run
 
     member_import_run.delay_on_commit(import_id)
 
@@ -73,8 +73,8 @@ def member_import_run(*, import_id, now=None, batch_size=IMPORT_BATCH_SIZE):
     Each batch locks the import row and moves its counters with the rows it did, so running this
     twice (or in two workers) does every row once.
     """
-    from communities.models import MemberImport
-    from members import imports
+    from communities.crm import imports
+    from communities.crm.models import MemberImport
 
     member_import = MemberImport.objects.filter(pk=import_id).first()
     if member_import is None or member_import.status not in (MemberImport.Status.QUEUED, MemberImport.Status.RUNNING):
@@ -97,7 +97,7 @@ def member_import_run(*, import_id, now=None, batch_size=IMPORT_BATCH_SIZE):
 
 
 def _import_batch(*, member_import, rows, now):
-    from members import imports
+    from communities.crm import imports
 
     classified = imports.rows_classify(rows=rows, community=member_import.community)
     by_outcome = {outcome: [c for c in classified if c.outcome == outcome] for outcome in imports.Classified.OUTCOMES}
@@ -115,7 +115,7 @@ def _import_batch(*, member_import, rows, now):
 
 def _import_users(*, member_import, classified, now):
     """Create the people who are new (no password: they set one through "forgot password"); {email: id}."""
-    from members import imports
+    from communities.crm import imports
 
     language = member_import.uploaded_by.language if member_import.uploaded_by else settings.LANGUAGE_CODE
     new_people = []
@@ -134,8 +134,8 @@ def _import_users(*, member_import, classified, now):
 
 
 def _import_memberships(*, member_import, classified, user_ids, now):
+    from communities.crm import imports
     from communities.models import Membership
-    from members import imports
 
     community = member_import.community
     rows = [item.row for item in classified if item.outcome != imports.SKIP]
@@ -196,7 +196,7 @@ def _import_tags(*, community, rows, user_ids):
 
 def member_imports_resume(*, now=None):
     """Queue again imports whose worker was lost; a second run of a live one does nothing twice."""
-    from communities.models import MemberImport
+    from communities.crm.models import MemberImport
 
     cutoff = (now or timezone.now()) - timedelta(minutes=10)
     stuck = MemberImport.objects.filter(
@@ -209,7 +209,7 @@ def member_imports_resume(*, now=None):
 
 
 def member_import_fail(*, import_id, now=None):
-    from communities.models import MemberImport
+    from communities.crm.models import MemberImport
 
     MemberImport.objects.filter(
         pk=import_id, status__in=[MemberImport.Status.QUEUED, MemberImport.Status.RUNNING]

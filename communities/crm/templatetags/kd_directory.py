@@ -2,7 +2,7 @@
 
 from django import template
 
-from communities.models import ContactLog
+from communities.crm.models import ContactLog
 from members.models import Activity
 
 register = template.Library()

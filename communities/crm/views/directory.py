@@ -16,10 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communities.forms_directory import ContactLogForm, DirectoryMessageForm, TagAddForm, add_service_errors
-from communities.models import Membership
-from communities.selectors import community_for_manager
-from communities.selectors_directory import (
+from communities.crm.forms import ContactLogForm, DirectoryMessageForm, TagAddForm, add_service_errors
+from communities.crm.selectors import (
     ACTIVITY_CHOICES,
     PAGE_SIZE,
     SORT_CHOICES,
@@ -34,8 +32,11 @@ from communities.selectors_directory import (
     membership_timeline,
     timeline_entries,
 )
+from communities.crm.services import contacts as crm
+from communities.models import Membership
+from communities.selectors import community_for_manager
 from communities.selectors_public import pending_count
-from communities.services import CommunityError, crm
+from communities.services import CommunityError
 
 
 def _list_url(community, filters):

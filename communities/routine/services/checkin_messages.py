@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.models import CheckinEntry, Membership
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services.checkins import checkin_entry_add_reply, communities_in_batches
+from communities.routine.services.digest import _zone, week_key
+from communities.routine.services.onboarding import id_batches
 from communities.services import CommunityError
-from communities.services.checkins import checkin_entry_add_reply, communities_in_batches
-from communities.services.digest import _zone, week_key
-from communities.services.onboarding import id_batches
 from members.models import Activity, OutboundMessage
 from members.services import activity_record, message_send
 

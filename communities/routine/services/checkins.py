@@ -15,9 +15,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import CheckinEntry, Community, ContactLog, Membership
+from communities.crm.models import ContactLog
+from communities.crm.services.contacts import contact_log_create
+from communities.models import Community, Membership
+from communities.routine.models import CheckinEntry
 from communities.services import CommunityError
-from communities.services.crm import contact_log_create
 
 Reason = CheckinEntry.Reason
 BATCH_SIZE = 1000

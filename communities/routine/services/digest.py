@@ -15,8 +15,9 @@ from django.apps import apps
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from communities.models import CheckinEntry, Community, Membership
-from communities.services.checkins import communities_in_batches, community_today
+from communities.models import Community, Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services.checkins import communities_in_batches, community_today
 from members.models import OutboundMessage, User
 from members.services import message_send
 

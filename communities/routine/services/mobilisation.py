@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import CallToAction, CallToActionResponse, Membership
-from communities.selectors_directory import directory_filters_params, directory_filters_parse, directory_memberships
+from communities.crm.selectors import directory_filters_params, directory_filters_parse, directory_memberships
+from communities.crm.services.contacts import CrmInputError
+from communities.models import Membership
+from communities.routine.models import CallToAction, CallToActionResponse
 from communities.services import CommunityError
-from communities.services.crm import CrmInputError
 from config.sanitize import sanitize_html
 from members.models import Activity, OutboundMessage
 from members.services import activity_record, message_send
@@ -58,7 +59,7 @@ def segment_from(params):
 
 def call_to_action_send(*, community, author, title, body, button_label, link="", segment=()):
     """Write the call and queue its batches on a worker. Returns the call."""
-    from communities.tasks_checkins import call_to_action_batch
+    from communities.routine.tasks import call_to_action_batch
 
     title, body, button_label, link = _clean(title=title, body=body, button_label=button_label, link=link)
     segment = [list(pair) for pair in segment]

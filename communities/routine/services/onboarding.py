@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities.models import Membership, OnboardingStep
+from communities.models import Membership
+from communities.routine.models import OnboardingStep
 from communities.services import CommunityError
 from config.sanitize import sanitize_html
 from members.models import OutboundMessage

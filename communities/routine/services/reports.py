@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from communities.services.checkins import communities_in_batches
+from communities.routine.services.checkins import communities_in_batches
 from members.models import OutboundMessage, User
 from members.services import message_send
 

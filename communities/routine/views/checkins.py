@@ -9,10 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities import selectors, selectors_checkins, selectors_public
-from communities.forms_checkins import AssignForm, LogCallForm, OnboardingStepForm, ReplyNoteForm, SnoozeForm
-from communities.services import CommunityError, checkin_messages, checkins, onboarding
-from communities.services.crm import CrmInputError
+from communities import selectors, selectors_public
+from communities.crm.services.contacts import CrmInputError
+from communities.routine import selectors as selectors_checkins
+from communities.routine.forms import AssignForm, LogCallForm, OnboardingStepForm, ReplyNoteForm, SnoozeForm
+from communities.routine.services import checkin_messages, checkins, onboarding
+from communities.services import CommunityError
 
 PAGE_SIZE = 30
 

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from communities import selectors, selectors_checkins
-from communities.forms_checkins import MessageFilterForm
-from communities.views.checkins import _render
+from communities import selectors
+from communities.routine import selectors as selectors_checkins
+from communities.routine.forms import MessageFilterForm
+from communities.routine.views.checkins import _render
 from members.models import OutboundMessage
 from members.services import messages_resend
 

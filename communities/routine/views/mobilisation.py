@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from communities import selectors
-from communities.forms_checkins import CallToActionForm
+from communities.crm.selectors import community_tags
+from communities.crm.services.contacts import CrmInputError
 from communities.models import Membership
-from communities.selectors_directory import community_tags
-from communities.services import CommunityError, mobilisation
-from communities.services.crm import CrmInputError
-from communities.views.checkins import _render
+from communities.routine.forms import CallToActionForm
+from communities.routine.services import mobilisation
+from communities.routine.views.checkins import _render
+from communities.services import CommunityError
 
 
 @login_required

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from communities.services.checkins import checkins_refresh
+from communities.routine.services.checkins import checkins_refresh
 from members.models import User
 
 DEMO_PASSWORD = "kindred-demo"
