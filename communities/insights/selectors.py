@@ -21,8 +21,8 @@ from django.db.models.functions import Coalesce, Trunc
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities import models as community_models
 from communities.models import Community, Membership
+from communities.routine.models import CheckinEntry
 from events.models import Event, Registration
 from fundraising.models import CampaignDay, DonationDay, Fundraiser, Team
 from members.models import Activity
@@ -337,13 +337,10 @@ def _active_people(community, period):
     )
 
 
-def _queue_size(community, counts, now, zone):
-    """Open entries of the check-in queue; before the queue existed, members nobody has contacted yet."""
-    entry = getattr(community_models, "CheckinEntry", None)
-    if entry is None:
-        return counts["not_contacted"]
+def _queue_size(community, now, zone):
+    """Open entries of the check-in queue."""
     today = timezone.localtime(now, zone).date()
-    open_entries = _scoped(entry.objects, community, "community").filter(done_at__isnull=True, due_on__lte=today)
+    open_entries = _scoped(CheckinEntry.objects, community, "community").filter(done_at__isnull=True, due_on__lte=today)
     return open_entries.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)).count()
 
 
@@ -565,7 +562,7 @@ def dashboard_build(*, community=None, period, now=None):
     counts, per_community = _member_counts(community, period, now)
     growth = _member_growth(community, period)
     active = _active_people(community, period)
-    queue = _queue_size(community, counts, now, period.zone)
+    queue = _queue_size(community, now, period.zone)
     upcoming = _upcoming_events(community, now)
     attendance = _attendance(community, period, now)
     past = _past_events(community, period, now)
