@@ -6,9 +6,11 @@ from datetime import date, datetime
 import pytest
 from django.db import IntegrityError
 
-from communities.models import ContactLog, Membership, Tag
-from communities.services import CommunityError, crm
-from communities.tasks_directory import directory_message_batch_task
+from communities.crm.models import ContactLog
+from communities.crm.services import contacts as crm
+from communities.crm.tasks import directory_message_batch_task
+from communities.models import Membership, Tag
+from communities.services import CommunityError
 from members.models import Activity, OutboundMessage, User
 from tests.communities.directory_support import cast  # noqa: F401
 from tests.factories import MembershipFactory
@@ -247,7 +249,7 @@ def test_a_batch_for_a_deleted_community_does_nothing(cast):  # noqa: F811
 
 
 def test_tags_differing_only_in_case_are_one_tag(cast):  # noqa: F811
-    from communities.services.crm import membership_tag_add, tag_get_or_create
+    from communities.crm.services.contacts import membership_tag_add, tag_get_or_create
 
     first = tag_get_or_create(community=cast.community, name="волонтёр")
     membership_tag_add(membership=cast.member_membership, name="Волонтёр", actor=cast.manager)

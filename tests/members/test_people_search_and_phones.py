@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communities.models import CheckinEntry, Membership
-from members.imports import parse
+from communities.crm.imports import parse
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
 from members.models import User
 from members.phones import phone_normalise, phone_search_digits, phone_tel_uri
 from members.search import search_fold
