@@ -1,11 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from config.sanitize import SingleLineField
 from members.models import TIME_ZONE_CHOICES, User
+from members.phones import phone_normalise
 
 
 def supported_language(code):
@@ -38,7 +38,6 @@ class SignupForm(forms.Form):
 
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
-PHONE = RegexValidator(r"^\+?[0-9 ()\-.]{5,32}$", _("Enter a phone number: digits, spaces, +, ( ) and - only."))
 
 
 class ProfileForm(forms.ModelForm):
@@ -81,7 +80,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phone"].validators.append(PHONE)
         self.fields["bio"].max_length = 2000
 
     def clean_avatar(self):
@@ -89,6 +87,9 @@ class ProfileForm(forms.ModelForm):
         if avatar and avatar.size > AVATAR_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 2 MB. Choose a smaller one."))
         return avatar
+
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data["phone"])
 
     def clean_bio(self):
         bio = self.cleaned_data["bio"]
@@ -109,21 +110,3 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and my data will be deleted for good."),
         error_messages={"required": _("Tick this box to confirm.")},
     )
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Up to 5 MB. Save your spreadsheet as CSV (comma or semicolon separated)."),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
-    )
-
-    def clean_file(self):
-        from members.imports import MAX_BYTES
-
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 5 MB. Split it into smaller files and import them one by one.")
-            )
-        return upload

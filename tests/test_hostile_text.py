@@ -14,7 +14,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 
-from communities.models import CheckinEntry
+from communities.routine.models import CheckinEntry
 from events.models import Event
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory

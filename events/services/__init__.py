@@ -4,7 +4,7 @@
 Callers use `from events import services` and the names re-exported here.
 """
 
-from events.services.errors import EventError
+from events.services.errors import AlreadyRegistered, EventError
 from events.services.hosting import (
     EDITABLE_FIELDS,
     NOTICE_FIELDS,
@@ -42,6 +42,7 @@ from events.services.reminders import event_reminders_send, offset_label, remind
 __all__ = [
     "EDITABLE_FIELDS",
     "NOTICE_FIELDS",
+    "AlreadyRegistered",
     "EventError",
     "answers_clean",
     "event_approve",
