@@ -169,7 +169,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "10/h/ip",
     "login": "30/m/ip",
     "login_failed": "20/m/ip,10/5m/key",  # django-axes locks out first
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "10/h/ip,3/h/key",  # each sends an e-mail to the address typed
     "confirm_email": "1/3m/key",
     "change_email": "5/m/user",
 }
@@ -345,6 +345,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# E-mail to an address someone typed (config/ratelimit.py): ((attempts, seconds) per client address,
+# (attempts, seconds) per target address). Sign-up and password reset use allauth's limits below.
+SEND_LIMITS = {
+    "registration": ((20, 3600), (5, 3600)),  # a guest's registration and its confirmation
+    "invitation": ((200, 3600), (3, 86400)),  # a manager's invitation by e-mail
 }
 
 # How many days each kind of signed action link in an e-mail acts (members/links.py); override any

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import is_manager, membership_of
+from config.ratelimit import send_limited, too_many_response
 from events import calendars, selectors, services
 from events.forms import (
     CancelEventForm,
@@ -211,6 +212,10 @@ def event_register(request, pk):
     user = request.user if request.user.is_authenticated else None
     form = (RegistrationForm if user else GuestRegistrationForm)(request.POST, questions=questions)
     if form.is_valid():
+        # A guest's confirmation goes to an address they typed: limited per network and per address.
+        wait = 0 if user else send_limited(request, kind="registration", target=form.cleaned_data["guest_email"])
+        if wait:
+            return too_many_response(request, wait=wait)
         try:
             registration = services.registration_create(
                 event=event,

@@ -20,6 +20,7 @@ from communities.services import CommunityError
 from communities.services import community as community_services
 from communities.services import invitations as invitation_services
 from communities.services import membership as membership_services
+from config.ratelimit import send_limited_api
 from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
 
 COMMUNITY_PK = OpenApiParameter("community_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Community id")
@@ -260,6 +261,7 @@ class InvitationViewSet(
     @extend_schema(request=InvitationInputSerializer, responses={201: InvitationSerializer})
     def create(self, request, community_pk=None):
         data = _valid(InvitationInputSerializer, request.data)
+        send_limited_api(request, kind="invitation", target=data["email"])
         invitation = _run(
             invitation_services.invitation_send, community=self.get_community(), invited_by=request.user, **data
         )

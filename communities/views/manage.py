@@ -24,6 +24,7 @@ from communities.services import announcements as announcement_services
 from communities.services import community as community_services
 from communities.services import invitations as invitation_services
 from communities.services import membership as membership_services
+from config.ratelimit import send_limited, too_many_response
 
 PAGE_SIZE = 50
 Role = Membership.Role
@@ -91,6 +92,9 @@ def manage_invitations(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = send_limited(request, kind="invitation", target=form.cleaned_data["email"])
+        if wait:
+            return too_many_response(request, wait=wait)
         try:
             invitation_services.invitation_send(community=community, invited_by=request.user, **form.cleaned_data)
         except CommunityError as exc:
