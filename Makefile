@@ -34,8 +34,10 @@ messages: install
 # Development defaults: SQLite and a file broker under var/, console e-mail. DATABASE_URL and
 # REDIS_URL from the environment take precedence.
 run: export DEBUG ?= true
+# honcho gives each process a PORT of its own, so links are fixed to the web server's port here.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
-	@mkdir -p var
+	@mkdir -p var/broker/queue var/broker/processed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo
@@ -61,13 +63,15 @@ format: install-dev
 assets:
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/htmx
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	mkdir -p static/vendor/chartjs && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	@# Source maps are not shipped: a file naming a missing map breaks collectstatic's manifest storage.
+	find static/vendor -name '*.js' -o -name '*.css' | xargs sed -i '/sourceMappingURL=/d'
 
 clean:
 	rm -rf $(VENV) var node_modules
