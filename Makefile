@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run install install-dev migrate messages seed test lint format assets check-python e2e-browser clean
+.PHONY: run install install-dev migrate messages seed test lint format assets check-python e2e-browser clean prod-check
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -50,6 +50,11 @@ test: install-dev messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kindred} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Kindred as on a server: gunicorn, worker, beat, nginx, PostgreSQL, Redis, SMTP, and a smoke through
+# nginx (config/deploy/prod-check.sh; needs nginx and openssl, and drops/creates SMOKE_DATABASE_URL).
+prod-check: install-dev
+	bash config/deploy/prod-check.sh
 
 lint: install-dev
 	$(BIN)/ruff check .
