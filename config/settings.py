@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "communities",
     "events",
     "fundraising",
+    # The manager's routine and the figures, on top of the four apps (see README, Architecture).
+    "communities.crm",
+    "communities.routine",
+    "communities.insights",
 ]
 
 MIDDLEWARE = [
@@ -290,7 +294,7 @@ SPECTACULAR_SETTINGS = {
 # Choice sets that share a field name with others ("kind", "status") get their own schema names.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
-        "ContactKindEnum": "communities.models.ContactLog.Kind",
+        "ContactKindEnum": "communities.crm.models.ContactLog.Kind",
         "MembershipStatusEnum": "communities.models.Membership.Status",
         "CommunityKindEnum": "communities.models.Community.Kind",
         "CommunityVisibilityEnum": "communities.models.Community.Visibility",
