@@ -189,7 +189,8 @@ def a_sandbox_donation_end_to_end_raises_the_total():
     before = float(_raised(campaign["id"]))
     donor = browser()
     give_url = f"{BASE}/give/campaign/{campaign['slug']}/"
-    started = post_form(donor, give_url, "email", {"preset": "", "amount": "777", "name": "Smoke Donor", "email": DONOR})
+    gift = {"preset": "", "amount": "777", "name": "Smoke Donor", "email": DONOR}
+    started = post_form(donor, give_url, "email", gift)
     check(started.status_code == 302, f"give form answered {started.status_code}")
     checkout = urljoin(give_url, started.headers["Location"])
     check(urlsplit(checkout).path.startswith("/give/sandbox/"), f"not the sandbox checkout: {checkout}")
