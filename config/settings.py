@@ -35,6 +35,14 @@ ENVIRONMENT = {
     "EMAIL_SUBJECT_PREFIX": ("prefix of account e-mails' and staff error reports' subjects", "[Kindred] "),
     "LANGUAGE_CODE": ("language for visitors whose browser asks for neither English nor Russian", "en"),
     "SENTRY_DSN": ("report errors to Sentry (or a compatible service) when set", "(unset: off)"),
+    "MEDIA_STORAGE": ("where uploads go: local (MEDIA_ROOT) or s3 (S3_* below)", "local"),
+    "S3_BUCKET": ("bucket for uploads (MEDIA_STORAGE=s3)", "(empty)"),
+    "S3_ENDPOINT_URL": ("S3-compatible endpoint, e.g. https://storage.yandexcloud.net", "(AWS)"),
+    "S3_REGION": ("bucket region", "(the endpoint's default)"),
+    "S3_ACCESS_KEY_ID": ("access key (or the machine's role)", "(empty)"),
+    "S3_SECRET_ACCESS_KEY": ("secret key", "(empty)"),
+    "S3_CUSTOM_DOMAIN": ("public host of the bucket or its CDN, if not the endpoint", "(empty)"),
+    "IMAGE_UPLOAD_MAX_BYTES": ("largest image upload accepted", "10485760 (10 MB)"),
     "TIME_ZONE": ("organisation's default IANA time zone", "Europe/Moscow"),
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
@@ -114,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            "builtins": ["config.images"],
         },
     },
 ]
@@ -199,10 +208,33 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="RUB")
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Every uploaded image is checked, re-encoded and resized (config/images.py); this is the size limit.
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads: the local disk (one machine; nginx serves MEDIA_ROOT at /media/) or S3-compatible object
+# storage (several machines: AWS S3, Yandex Object Storage, MinIO), objects readable by anyone.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", default=""),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+            "location": env("S3_PREFIX", default="media"),
+            "querystring_auth": False,  # covers and avatars are public; names are random
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -235,7 +235,11 @@ def a_manager_uploads_a_cover_and_nginx_serves_it():
     check(image.status_code == 200, f"{images[0]}: {image.status_code}")
     check(image.headers["Content-Type"].startswith("image/"), image.headers["Content-Type"])
     check("X-Request-ID" not in image.headers, "the image came through Django, not from nginx's disk")
-    state["cover"] = image.content
+    from PIL import Image
+
+    stored = Image.open(io.BytesIO(image.content))
+    check(max(stored.size) <= 1600, f"the 2400 px upload was stored at {stored.size}")
+    check(not stored.getexif(), "the stored image still carries EXIF (camera, GPS position)")
 
 
 def _photo():
