@@ -27,9 +27,11 @@ def give(request, kind, slug):
     if request.user.is_authenticated:
         initial.update(name=request.user.name, email=request.user.email)
     form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):
             form.add_error(None, _("Too many attempts from your network. Please wait a few minutes."))
+            status = 429
         else:
             try:
                 return redirect(_give_start(request, campaign, fundraiser, form.cleaned_data))
@@ -44,6 +46,7 @@ def give(request, kind, slug):
             "form": form,
             "is_test": get_provider().is_test,
         },
+        status=status,
     )
 
 

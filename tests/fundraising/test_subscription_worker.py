@@ -13,8 +13,8 @@ from fundraising import tasks
 from fundraising.models import Donation, SandboxCard, SandboxPayment, Subscription, SubscriptionCharge
 from fundraising.services import subscriptions as subs
 from tests.events.test_worker import broker, start_worker, wait_for, worker_logs  # noqa: F401
-from tests.fundraising.conftest import make_campaign
 from tests.factories import CommunityFactory
+from tests.fundraising.conftest import make_campaign
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
