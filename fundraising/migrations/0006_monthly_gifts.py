@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0004_donation_day_indexes'),
+        ('fundraising', '0005_team_name_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
