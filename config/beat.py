@@ -54,11 +54,14 @@ class LockedScheduler(PersistentScheduler):
         return min(super().tick(*args, **kwargs), LOCK_TICK_SECONDS)
 
     def lock_hold(self):
-        """Take or renew the lock; True while this beat may dispatch. Without Redis there is one beat."""
-        if not settings.REDIS_URL:
+        """Take or renew the lock (in the broker's Redis); True while this beat may dispatch.
+
+        Without Redis (`make run`'s file broker) there is one beat and no lock.
+        """
+        if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
             return True
         if self._lock is None:
-            client = redis.Redis.from_url(settings.REDIS_URL)
+            client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
             self._lock = client.lock(LOCK_NAME, timeout=settings.BEAT_LOCK_TIMEOUT_SECONDS, thread_local=False)
         try:
             if self._holding and self._lock.owned():

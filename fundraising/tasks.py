@@ -2,6 +2,7 @@
 
 import requests
 from celery import shared_task
+from django.conf import settings
 
 from fundraising import services
 from fundraising.providers.sandbox import SIGNATURE_HEADER, callback_body, sign
@@ -20,7 +21,8 @@ def sandbox_callback_send(self, reference, event, callback_url):
         )
         response.raise_for_status()
     except requests.RequestException as exc:
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+        countdown = min(30 * 2**self.request.retries, settings.TASK_RETRY_MAX_SECONDS)  # under a lease
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task
@@ -48,3 +50,15 @@ def donation_days_refresh():
     from fundraising.services.rollups import donation_days_keep_fresh
 
     return donation_days_keep_fresh()
+
+
+@shared_task
+def subscriptions_charge_due():
+    """Every ten minutes: open the monthly gifts' months that are due and charge them (once each)."""
+    return services.subscriptions_charge_due()
+
+
+@shared_task
+def subscriptions_card_expiring():
+    """Daily: tell donors whose saved card is about to expire (once per card)."""
+    return services.subscriptions_card_expiring()

@@ -13,7 +13,7 @@ def message_deliver_task(self, message_id):
         raise self.retry(
             exc=exc,
             countdown=min(
-                settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, settings.MESSAGE_RETRY_MAX_SECONDS
+                settings.MESSAGE_RETRY_BASE_SECONDS * 2**self.request.retries, settings.TASK_RETRY_MAX_SECONDS
             ),
         ) from exc
 

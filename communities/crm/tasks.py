@@ -1,6 +1,7 @@
 """Worker tasks of the member directory: a manager's message to a selection, one batch per task."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from communities.crm.services import contacts as crm
@@ -22,7 +23,8 @@ def directory_message_batch_task(self, *, community_id, sender_id, message_id, m
         )
     except DatabaseError as exc:
         # Safe to repeat: people already in the ledger for this message are skipped.
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 1800)) from exc
+        countdown = min(60 * 2**self.request.retries, settings.TASK_RETRY_MAX_SECONDS)  # under a lease
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="members.tasks.member_import_run")
