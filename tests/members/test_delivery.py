@@ -98,7 +98,7 @@ def test_the_sweep_cutoff_the_lease_and_the_brokers_visibility_timeout_are_one_c
     lease = settings.WORK_LEASE_SECONDS
     assert lease == settings.MESSAGE_LEASE_SECONDS
     assert lease > settings.CELERY_TASK_TIME_LIMIT
-    assert lease > settings.MESSAGE_RETRY_MAX_SECONDS
+    assert lease > settings.TASK_RETRY_MAX_SECONDS
     if settings.CELERY_BROKER_URL.startswith("redis://"):
         assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == lease
 
