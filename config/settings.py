@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "CommunityKindEnum": "communities.models.Community.Kind",
         "CommunityVisibilityEnum": "communities.models.Community.Visibility",
         "EventVisibilityEnum": "events.models.Event.Visibility",
+        "SubscriptionStatusEnum": "fundraising.models.Subscription.Status",
+        "DonationStatusEnum": "fundraising.models.Donation.Status",
     }
 )
 
