@@ -14,7 +14,17 @@ ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.cho
 class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "slug", "kind", "description", "cover", "visibility", "join_policy", "timezone"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "cover",
+            "visibility",
+            "join_policy",
+            "timezone",
+            "departed_fundraisers",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         labels = {
             "name": _("Name of the community"),
@@ -25,6 +35,7 @@ class CommunityForm(forms.ModelForm):
             "visibility": _("Who can see it"),
             "join_policy": _("Who can join"),
             "timezone": _("Time zone"),
+            "departed_fundraisers": _("When a supporter deletes their account, their fundraisers"),
         }
         help_texts = {
             "slug": _("The community's address: /c/<slug>/. Leave empty to make one from the name."),
@@ -34,6 +45,12 @@ class CommunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["departed_fundraisers"].required = False
+
+    def clean_departed_fundraisers(self):
+        # Optional on the form: an older client that does not send it keeps what is set.
+        value = self.cleaned_data.get("departed_fundraisers")
+        return value or self.instance.departed_fundraisers or Community.DepartedFundraisers.KEEP
 
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")

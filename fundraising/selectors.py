@@ -91,11 +91,13 @@ def fundraiser_for_owner(user, slug):
 
 
 def can_see_private(user, fundraiser=None, campaign=None):
-    """Donor e-mails and private messages: the campaign's managers and the fundraiser's owner."""
+    """Donor e-mails, private messages and anonymous donors' names: the community's managers only.
+
+    A peer fundraiser's owner is not one of them: they see Donation.owner_name, owner_email and
+    public_message (what the donor chose to share with them).
+    """
     if not user.is_authenticated:
         return False
-    if fundraiser is not None and fundraiser.owner_id == user.pk:
-        return True
     return is_manager(user, (campaign or fundraiser.campaign).community)
 
 
@@ -144,7 +146,10 @@ def donations_for_campaign_manager(campaign):
 
 
 def donations_visible_to(user):
-    """Donations the person may read in full: of campaigns they manage, of their fundraisers, their own."""
+    """Donations the person may list in any status: of campaigns they manage, of their fundraisers, their own.
+
+    Which fields of them they may read is decided per donation (see api.DonationSerializer).
+    """
     if not user.is_authenticated:
         return Donation.objects.none()
     if user.is_staff:

@@ -29,7 +29,8 @@ def donor_key_for(email):
 def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, user=None, language="en", now=None):
     """Record a pending donation and create its payment at the provider. Returns (donation, checkout_url).
 
-    `donor` holds name, email, anonymous, message, message_private, dedication_kind, dedication_name.
+    `donor` holds name, email, anonymous, message, message_private, share_with_owner (name and e-mail
+    shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name.
     """
     _check_open(campaign, fundraiser)
     try:
@@ -62,6 +63,7 @@ def _donor_fields(donor):
         "anonymous": bool(donor.get("anonymous")),
         "message": (donor.get("message") or "").strip(),
         "message_private": bool(donor.get("message_private")),
+        "share_with_owner": bool(donor.get("share_with_owner")),
         "dedication_kind": kind,
         "dedication_name": (donor.get("dedication_name") or "").strip() if kind else "",
     }

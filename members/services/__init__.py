@@ -1,24 +1,19 @@
 """Writes about people, split by area. Callers import from here: `from members import services`.
 
 messages.py: the outbound message ledger; accounts.py: profile, consents, tokens, personal data;
+erasure.py: deleting a person and the registry of anonymisers;
 activity.py: the activity log and engagement; member_imports.py: CSV imports into a community.
 """
 
 from members.services.accounts import (
-    ANONYMISERS,
     CONSENT_FIELDS,
     PROFILE_FIELDS,
-    MemberError,
     bio_clean,
-    communities_only_managed_by,
     consent_record,
     consents_current,
-    user_anonymise,
-    user_anonymiser,
     user_api_token_revoke,
     user_api_token_rotate,
     user_data_export,
-    user_delete,
     user_find_by_email,
     user_update_profile,
 )
@@ -27,6 +22,18 @@ from members.services.activity import (
     activity_record,
     activity_record_many,
     engagement_refresh,
+)
+from members.services.erasure import (
+    ANONYMISERS,
+    PERSONAL_TEXTS,
+    Departing,
+    MemberError,
+    communities_only_managed_by,
+    personal_data_covered,
+    personal_text,
+    user_anonymise,
+    user_anonymiser,
+    user_delete,
 )
 from members.services.member_imports import (
     IMPORT_BATCH_SIZE,
@@ -57,6 +64,8 @@ from members.services.messages import (
 
 __all__ = [
     "ANONYMISERS",
+    "PERSONAL_TEXTS",
+    "Departing",
     "CATEGORY_CONSENTS",
     "CONSENT_FIELDS",
     "ENGAGING_ACTIVITIES",
@@ -80,6 +89,8 @@ __all__ = [
     "member_import_run",
     "member_imports_resume",
     "message_deliver",
+    "personal_data_covered",
+    "personal_text",
     "message_queue",
     "message_render",
     "message_send",

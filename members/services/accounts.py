@@ -2,12 +2,10 @@
 
 import uuid
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 
 from members.models import Activity, ConsentRecord, OutboundMessage, User
 
@@ -29,10 +27,6 @@ def user_api_token_revoke(*, user):
     from rest_framework.authtoken.models import Token
 
     Token.objects.filter(user=user).delete()
-
-
-class MemberError(Exception):
-    """A rule about people refused the change; the message is shown to the person."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -104,67 +98,6 @@ def consents_current(*, user):
 
 # ---------------------------------------------------------------------------------------------------
 # Engagement
-
-
-ANONYMISERS = []
-
-
-def user_anonymiser(func):
-    """Register `func(user=...)`, called before an account is deleted, to anonymise rows that must stay.
-
-    Other apps (donations, say) register theirs in their AppConfig.ready(); each runs in the same
-    transaction as the deletion.
-    """
-    ANONYMISERS.append(func)
-    return func
-
-
-@user_anonymiser
-def _messages_anonymise(*, user):
-    # The ledger row stays (what was sent, when), without the address or the text.
-    OutboundMessage.objects.filter(Q(user=user) | Q(to_email__iexact=user.email)).update(
-        user=None, to_email="", body_text="", body_html="", headers={}, attachments=[], last_error=""
-    )
-
-
-def user_anonymise(*, user):
-    """Anonymise everything about the person that outlives their account."""
-    for anonymise in ANONYMISERS:
-        anonymise(user=user)
-
-
-def communities_only_managed_by(user):
-    """Names of communities in which this person is the only active manager."""
-    from communities.models import Membership
-
-    manager = Q(role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE)
-    others = Membership.objects.filter(manager, community=OuterRef("community")).exclude(user=user)
-    return list(
-        Membership.objects.filter(manager, user=user)
-        .exclude(Exists(others))
-        .order_by("community__name")
-        .values_list("community__name", flat=True)
-    )
-
-
-def user_delete(*, user, password):
-    """Delete the person's account after checking their password; keep only anonymised traces."""
-    if not user.check_password(password):
-        raise MemberError(_("The password is not correct."))
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        sole = communities_only_managed_by(user)
-        if sole:
-            raise MemberError(
-                _("You are the only manager of %(names)s. Make someone else a manager first, then delete your account.")
-                % {"names": ", ".join(sole)}
-            )
-        user_anonymise(user=user)
-        avatar = user.avatar.name
-        # Memberships, contacts about them, activity, consents, tokens and addresses go with the row.
-        user.delete()
-    if avatar:
-        transaction.on_commit(lambda: default_storage.delete(avatar))
 
 
 def user_data_export(*, user, now=None):

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Activity, User
-from members.services.accounts import MemberError
 from members.services.activity import activity_record_many
+from members.services.erasure import MemberError
 
 IMPORT_BATCH_SIZE = 500
 

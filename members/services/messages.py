@@ -17,7 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import OutboundMessage, User
-from members.services.accounts import MemberError, user_update_profile
+from members.services.accounts import user_update_profile
+from members.services.erasure import MemberError
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,67 @@
+"""What fundraising forgets when a person deletes their account (registered in FundraisingConfig.ready()).
+
+Gifts keep their amounts, dates and totals and lose the donor's name, e-mail and message; a fundraiser
+stays under "a former supporter", or is hidden when its community asks for that.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from communities.models import Community
+from fundraising.models import Donation, Fundraiser, ProviderEvent
+from fundraising.selectors import public_body_key
+from members.services import personal_text, user_anonymiser
+
+
+@user_anonymiser(covers=["fundraising.Donation", "fundraising.ProviderEvent"])
+def donations_anonymise(*, departing):
+    """The person's gifts, made signed in or under their e-mail, keep the money and lose the person.
+
+    All of them get one pseudonymous donor key, so campaign donor counts do not change.
+    """
+    gifts = Donation.objects.filter(Q(user=departing.user) | Q(donor_email__iexact=departing.email))
+    ProviderEvent.objects.filter(donation__in=gifts.values("pk")).update(payload={})
+    gifts.update(
+        user=None,
+        donor_name="",
+        donor_email="",
+        donor_key=f"former:{departing.token}",
+        message="",
+        anonymous=True,
+    )
+
+
+@user_anonymiser(covers=["fundraising.Fundraiser", "fundraising.Team", "fundraising.Campaign"])
+def fundraisers_release(*, departing):
+    """The owner's fundraisers lose their owner; in communities that chose so, they are hidden too.
+
+    Teams they captained and campaigns they created stay without them (their links are set to null).
+    """
+    owned = Fundraiser.objects.filter(owner=departing.user)
+    hide = owned.filter(
+        campaign__community__departed_fundraisers=Community.DepartedFundraisers.HIDE,
+        status=Fundraiser.Status.ACTIVE,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The owner deleted their account.")
+    hide.update(status=Fundraiser.Status.HIDDEN, hidden_reason=reason, hidden_at=timezone.now())
+    keys = [
+        public_body_key("fundraiser", pk, lang)
+        for pk in owned.values_list("pk", flat=True)
+        for lang, _n in settings.LANGUAGES
+    ]
+    owned.update(owner=None)
+    cache.delete_many(keys)
+
+
+personal_text("fundraising.Fundraiser", "title", "story", "hidden_reason")
+personal_text("fundraising.FundraiserUpdate", "title", "body")
+personal_text("fundraising.Campaign", "title", "summary", "story")
+personal_text("fundraising.CampaignUpdate", "title", "body")
+personal_text("fundraising.Team", "name")
+personal_text("fundraising.Donation", "donor_name", "message", "dedication_name", "offline_note", "refund_reason")
+personal_text("fundraising.SandboxPayment", "description")
+personal_text("fundraising.ProviderEvent", "payload")
