@@ -185,12 +185,7 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     serializer_class = DonationSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        public = Donation.objects.filter(
-            status=Donation.Status.SUCCEEDED,
-            campaign__in=selectors.campaigns_visible_to(user).values("pk"),
-        )
-        donations = (public | selectors.donations_visible_to(user)).distinct().order_by("-created_at", "-pk")
+        donations = selectors.donations_listed_for(self.request.user).order_by("-created_at", "-pk")
         for field in ("campaign", "fundraiser"):
             if value := self.request.query_params.get(field, "").strip():
                 donations = donations.filter(**{f"{field}_id": value}) if value.isdigit() else donations.none()

@@ -123,22 +123,24 @@ def leaderboard_teams(campaign, limit=10):
 
 
 def donations_recent_public(limit=8, **scope):
-    """Recent counted gifts for a public page; anonymous donors' names are blanked by the template."""
-    return (
-        Donation.objects.filter(status=S.SUCCEEDED, **scope)
-        .only(
-            "donor_name",
-            "anonymous",
-            "amount",
-            "currency",
-            "message",
-            "message_private",
-            "succeeded_at",
-            "dedication_kind",
-            "dedication_name",
-        )
-        .order_by("-succeeded_at")[:limit]
-    )
+    """Recent counted gifts for a public page; anonymous donors' names are blanked by the template.
+
+    Gifts to a hidden fundraiser are left out of campaign and team pages (they still count in totals).
+    """
+    donations = Donation.objects.filter(status=S.SUCCEEDED, **scope)
+    if "fundraiser" not in scope:
+        donations = donations.exclude(fundraiser__status=Fundraiser.Status.HIDDEN)
+    return donations.only(
+        "donor_name",
+        "anonymous",
+        "amount",
+        "currency",
+        "message",
+        "message_private",
+        "succeeded_at",
+        "dedication_kind",
+        "dedication_name",
+    ).order_by("-succeeded_at")[:limit]
 
 
 def donations_for_campaign_manager(campaign):
@@ -157,6 +159,17 @@ def donations_visible_to(user):
     return Donation.objects.filter(
         Q(campaign__in=campaigns_managed_by(user).values("pk")) | Q(fundraiser__owner=user) | Q(user=user)
     )
+
+
+def donations_listed_for(user):
+    """Gifts the person may list: counted gifts, and every gift they may read (donations_visible_to),
+    in both cases only under a campaign and a fundraiser the person may see: a hidden fundraiser, a
+    draft campaign or a private community hides its gifts whatever the filter."""
+    parents = Q(campaign__in=campaigns_visible_to(user).values("pk")) & (
+        Q(fundraiser__isnull=True) | Q(fundraiser__in=fundraisers_visible_to(user).values("pk"))
+    )
+    readable = Q(status=S.SUCCEEDED) | Q(pk__in=donations_visible_to(user).values("pk"))
+    return Donation.objects.filter(parents & readable)
 
 
 def my_fundraisers(user):
