@@ -14,8 +14,10 @@ from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Community, Invitation, MemberImport, Membership
-from communities.services.crm import contact_log_create, directory_message_send
+from communities.crm.models import MemberImport
+from communities.crm.services.contacts import contact_log_create, directory_message_send
+from communities.crm.services.imports import member_import_confirm, member_import_create
+from communities.models import Community, Invitation, Membership
 from communities.services.invitations import invitation_send
 from events.models import Registration
 from events.services.registrations import registration_create
@@ -74,10 +76,8 @@ def everywhere(client, commit):
         MembershipFactory(user=manager, community=trustees, role="manager")
         choir = CommunityFactory(name="Choir", slug="choir")
         MembershipFactory(user=manager, community=choir, role="manager")
-        upload = services.member_import_create(
-            community=runners, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
-        )
-        services.member_import_confirm(member_import=upload)
+        upload = member_import_create(community=runners, uploaded_by=manager, file_name="people.csv", raw=CSV.encode())
+        member_import_confirm(member_import=upload)
     with commit():
         person = User.objects.get(email=EMAIL)
         person.set_password(PASSWORD)
@@ -218,12 +218,15 @@ NOTHING_PERSONAL = {
     "members.ConsentRecord": "cascades with the account",
     "communities.InviteLink": "the creator's link is set to null",
     "communities.Tag": "no people",
-    "communities.OnboardingStep": "texts written for everyone",
-    "communities.CallToActionResponse": "cascades with the membership",
+    "routine.CallToActionResponse": "cascades with the membership",
+    "routine.OnboardingStep": "texts written for everyone",
     "events.RegistrationQuestion": "no people",
     "fundraising.DonationDay": "sums only",
     "fundraising.CampaignDay": "sums only",
 }
+
+
+OUR_APPS = ("members", "communities", "crm", "routine", "insights", "events", "fundraising")
 
 
 def _holds_people(model):
@@ -244,7 +247,7 @@ def test_every_model_that_may_hold_personal_data_registers_what_deletion_does_wi
         if label in NOTHING_PERSONAL:
             continue
         checked.add(label)
-        if _holds_people(model) or model._meta.app_label in ("members", "communities", "events", "fundraising"):
+        if _holds_people(model) or model._meta.app_label in OUR_APPS:
             assert label in covered, f"{label}: register an anonymiser or a personal_text for it"
     assert {"fundraising.Donation", "events.Registration", "axes.AccessAttempt", "admin.LogEntry"} <= checked
     assert settings.AUTH_USER_MODEL == "members.User"
