@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.services.community import RESERVED_SLUGS
+from members.forms import NEWS_MEANS, REPORTS_MEANS
 from members.models import User
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
@@ -65,7 +66,20 @@ class CommunityForm(forms.ModelForm):
         return slug
 
 
-class JoinRequestForm(forms.Form):
+class JoinConsentsForm(forms.Form):
+    """Asked, unticked, on joining: may this community e-mail its news and its reports and check-ins."""
+
+    news = forms.BooleanField(label=_("Send me this community's news"), required=False, help_text=NEWS_MEANS)
+    reports = forms.BooleanField(
+        label=_("Send me this community's reports and check-ins"), required=False, help_text=REPORTS_MEANS
+    )
+
+    def choices(self):
+        return {category: self.cleaned_data.get(category, False) for category in ("news", "reports")}
+
+
+class JoinRequestForm(JoinConsentsForm):
+    field_order = ["message", "news", "reports"]
     message = forms.CharField(
         label=_("A message to the managers (optional)"),
         required=False,

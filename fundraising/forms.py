@@ -40,11 +40,20 @@ class GiveForm(forms.Form):
     )
     dedication_name = forms.CharField(label=_("In honour or memory of"), max_length=150, required=False)
 
-    def __init__(self, *args, campaign, fundraiser=None, **kwargs):
+    reports = forms.BooleanField(
+        label=_("Send me a monthly report on the campaigns I give to"),
+        required=False,
+        help_text=_("What was raised and done, once a month. You can stop it from any report."),
+    )
+
+    def __init__(self, *args, campaign, fundraiser=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         if fundraiser is None:
             del self.fields["share_with_owner"]
+        # Reports go to accounts; asked only of a signed-in donor who has not agreed to them yet.
+        if user is None or not user.is_authenticated or user.consent_reports:
+            del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
 
     def clean(self):

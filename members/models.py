@@ -152,6 +152,10 @@ class ConsentRecord(models.Model):
         PERSONAL_DATA = "personal_data", _("processing of personal data")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    # Set when the choice is about one community's messages only (CommunityPreference).
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("consent"), max_length=16, choices=Kind)
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(_("recorded at"), default=now)
@@ -165,6 +169,30 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind}={self.granted}"
+
+
+class CommunityPreference(models.Model):
+    """A person's choice for one community: may its messages of one category reach them.
+
+    A message of that category from that community goes out only when the person's own consent
+    (User.consent_*) is given and no preference here says no; every change is also a ConsentRecord.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preferences")
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("messages"), max_length=16, choices=OutboundMessage.Category)
+    allowed = models.BooleanField(_("allowed"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=now)
+
+    class Meta:
+        verbose_name = _("community preference")
+        verbose_name_plural = _("community preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community", "category"], name="community_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.community_id} {self.category}={self.allowed}"
 
 
 class Activity(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Membership
 from communities.services import CommunityError
 from members.models import Activity, User
-from members.services import activity_record, message_send
+from members.services import activity_record, community_preference_set, message_send
 
 Role, Status = Membership.Role, Membership.Status
 
@@ -91,11 +91,19 @@ def _refuse_join(existing, community):
 
 
 @transaction.atomic
-def membership_join(*, user, community, message="", now=None):
-    """Join by the community's policy: open → member at once; approval → a request managers decide on."""
+def membership_join(*, user, community, message="", consents=None, now=None):
+    """Join by the community's policy: open → member at once; approval → a request managers decide on.
+
+    `consents`, when the person was asked, maps "news" and "reports" to whether this community may send
+    them; each answer is recorded as a community preference (source "join").
+    """
     now = now or timezone.now()
     existing = Membership.objects.select_for_update().filter(community=community, user=user).first()
     _refuse_join(existing, community)
+    for category, allowed in (consents or {}).items():
+        community_preference_set(
+            user=user, community=community, category=category, allowed=allowed, source="join", now=now
+        )
     if community.join_policy == Community.JoinPolicy.OPEN:
         return membership_activate(user=user, community=community, source=Membership.Source.SIGNUP, now=now)
     return _membership_request(existing=existing, user=user, community=community, message=message, now=now)

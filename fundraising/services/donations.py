@@ -14,6 +14,7 @@ from fundraising.providers import get_provider
 from fundraising.services import notifications
 from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
 from fundraising.services.payments import donation_transition
+from members.services import consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
     """Record a pending donation and create its payment at the provider. Returns (donation, checkout_url).
 
     `donor` holds name, email, anonymous, message, message_private, share_with_owner (name and e-mail
-    shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name.
+    shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name,
+    and `reports` when a signed-in donor was asked whether they want monthly reports (recorded as their
+    consent, source "giving").
     """
     _check_open(campaign, fundraiser)
     try:
@@ -50,6 +53,8 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         created_at=now or timezone.now(),
         **_donor_fields(donor),
     )
+    if "reports" in donor and donation.user is not None:
+        consents_given(user=donation.user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
     return donation, _payment_create(provider, donation)
 
 

@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
     initial = {"name": request.user.name, "email": request.user.email} if request.user.is_authenticated else {}
-    form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, initial=initial)
+    form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):

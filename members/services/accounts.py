@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from members.models import Activity, ConsentRecord, OutboundMessage, User
+from members.models import Activity, CommunityPreference, ConsentRecord, OutboundMessage, User
 
 
 def user_find_by_email(email):
@@ -49,6 +49,56 @@ def consent_record(*, user, kind, granted, source, now=None):
     return ConsentRecord.objects.create(
         user=user, kind=kind, granted=granted, source=source, recorded_at=now or timezone.now()
     )
+
+
+# The message categories a person may choose, with the consent that lets each through.
+CHOSEN_CATEGORIES = {"news": "consent_news", "reminders": "consent_reminders", "reports": "consent_reports"}
+
+
+def consents_given(*, user, choices, source, now=None):
+    """Record the person's answers where they were asked (sign-up, joining, giving): one ConsentRecord
+    per question asked, ticked or not, and their current consents set to match.
+
+    `choices` maps "news", "reminders", "reports" to True/False; `source` says where they were asked.
+    """
+    changes = {CHOSEN_CATEGORIES[category]: bool(granted) for category, granted in choices.items()}
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(user=user, kind=category, granted=bool(granted), source=source, recorded_at=now)
+            for category, granted in choices.items()
+        )
+
+
+def community_preference_set(*, user, community, category, allowed, source, now=None):
+    """Whether `community`'s messages of `category` ("news", "reminders", "reports") may reach the person.
+
+    Saying yes also gives the person's own consent for the category when they had not (they were
+    asked, and ticked the box); saying no stops only this community's messages. Recorded with time
+    and source.
+    """
+    assert category in CHOSEN_CATEGORIES, category
+    now = now or timezone.now()
+    with transaction.atomic():
+        CommunityPreference.objects.update_or_create(
+            user=user, community=community, category=category, defaults={"allowed": allowed, "recorded_at": now}
+        )
+        ConsentRecord.objects.create(
+            user=user, community=community, kind=category, granted=allowed, source=source, recorded_at=now
+        )
+        if allowed and not getattr(user, CHOSEN_CATEGORIES[category]):
+            consents_given(user=user, choices={category: True}, source=source, now=now)
+
+
+def community_preferences_of(*, user, community):
+    """{category: allowed} for the three chosen categories in one community (True when never said)."""
+    said = dict(CommunityPreference.objects.filter(user=user, community=community).values_list("category", "allowed"))
+    return {
+        category: said.get(category, True) and getattr(user, field) for category, field in CHOSEN_CATEGORIES.items()
+    }
 
 
 def user_update_profile(*, user, changes, avatar=None, avatar_remove=False, source="profile", now=None):

@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from fundraising.models import Donation
 from fundraising.services import donation_transition
+from members.models import ConsentRecord
+from tests.factories import UserFactory
 from tests.fundraising.helpers import make_donation
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,22 @@ def test_the_donors_choice_to_share_is_recorded(client, fundraiser, provider_htt
     client.post(reverse("fundraising:give", args=["fundraiser", fundraiser.slug]), form)
 
     assert Donation.objects.get().share_with_owner is True
+
+
+def checkbox(html, name):
+    start = html.index(f'name="{name}"')
+    return html[html.rindex("<input", 0, start) : html.index(">", start)]
+
+
+def test_a_signed_in_donor_is_asked_about_reports_and_the_answer_recorded(client, campaign, provider_http):
+    user = UserFactory(consent_reports=False)
+    client.force_login(user)
+    url = reverse("fundraising:give", args=["campaign", campaign.slug])
+
+    page = client.get(url).content.decode()
+    client.post(url, {"preset": "1000.00", "name": "Olga", "email": user.email, "reports": "on"})
+
+    assert "checked" not in checkbox(page, "reports")
+    user.refresh_from_db()
+    assert user.consent_reports is True
+    assert ConsentRecord.objects.filter(user=user, kind="reports", granted=True, source="giving").exists()
