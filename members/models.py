@@ -284,3 +284,49 @@ class JobRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at if self.finished_at else None
+
+
+class AuditEntry(models.Model):
+    """Who did something a careful organisation must be able to account for, and when.
+
+    Written by the services that do it (members.services.audit_record); staff read it at /staff/audit/.
+    `summary` names no person: the people involved are linked (and unlinked when they are deleted).
+    """
+
+    class Action(models.TextChoices):
+        DATA_EXPORTED = "data_exported", _("downloaded their personal data")
+        PERSON_VIEWED = "person_viewed", _("viewed a person's details")
+        LIST_DOWNLOADED = "list_downloaded", _("downloaded a list of people or gifts")
+        ROLE_CHANGED = "role_changed", _("changed a role")
+        REFUNDED = "refunded", _("refunded a gift")
+        ACCOUNT_DELETED = "account_deleted", _("deleted an account")
+        IMPORTED = "imported", _("imported people")
+        BULK_MESSAGE = "bulk_message", _("sent a message to many people")
+
+    occurred_at = models.DateTimeField(_("when"), default=now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action)
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("community"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target = models.CharField(_("object"), max_length=80, blank=True, help_text=_("model label and id"))
+    summary = models.CharField(_("details"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-occurred_at"]), models.Index(fields=["community", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"

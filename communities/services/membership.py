@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from communities.services import CommunityError
-from members.models import Activity, User
-from members.services import activity_record, community_preference_set, message_send
+from members.models import Activity, AuditEntry, User
+from members.services import activity_record, audit_record, community_preference_set, message_send
 
 Role, Status = Membership.Role, Membership.Status
 
@@ -246,6 +246,15 @@ def membership_change_role(*, membership, role, actor, now=None):
         summary=_("Role changed from %(old)s to %(new)s") % {"old": Role(old_role).label, "new": Role(role).label},
         data={"from": old_role, "to": role},
         occurred_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.ROLE_CHANGED,
+        community=membership.community,
+        person=membership.user,
+        target=membership,
+        summary=f"{old_role} → {role}",
+        now=now,
     )
     return membership
 

@@ -14,7 +14,8 @@ from fundraising.providers import get_provider
 from fundraising.services import notifications
 from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
 from fundraising.services.payments import donation_transition
-from members.services import consents_given
+from members.models import AuditEntry
+from members.services import audit_record, consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,14 @@ def donation_refund(*, donation, actor, amount=None, reason="", now=None):
         )
     except TransitionRefused:
         raise FundraisingError(_("Only a succeeded donation can be refunded.")) from None
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REFUNDED,
+        community=donation.campaign.community,
+        target=donation,
+        summary=f"{donation.refunded_amount} {donation.currency} of {donation.amount}",
+        now=now,
+    )
     return donation
 
 

@@ -25,6 +25,7 @@ from members.services.activity import (
     activity_record_many,
     engagement_refresh,
 )
+from members.services.audit import audit_entries, audit_record
 from members.services.erasure import (
     ANONYMISERS,
     PERSONAL_TEXTS,
@@ -67,6 +68,8 @@ __all__ = [
     "MemberError",
     "MessageDeliveryFailed",
     "activity_record",
+    "audit_entries",
+    "audit_record",
     "activity_record_many",
     "bio_clean",
     "community_preference_set",

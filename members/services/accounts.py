@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from members.models import Activity, CommunityPreference, ConsentRecord, OutboundMessage, User
+from members.models import Activity, AuditEntry, CommunityPreference, ConsentRecord, OutboundMessage, User
+from members.services.audit import audit_record
 
 
 def user_find_by_email(email):
@@ -159,6 +160,7 @@ def user_data_export(*, user, now=None):
     from communities.crm.models import ContactLog
     from communities.models import Membership
 
+    audit_record(actor=user, action=AuditEntry.Action.DATA_EXPORTED, person=user, now=now)
     memberships = Membership.objects.filter(user=user).select_related("community").prefetch_related("tags")
     contacts = ContactLog.objects.filter(membership__user=user).exclude(kind=ContactLog.Kind.NOTE)
     activity = Activity.objects.filter(user=user).exclude(kind=Activity.Kind.NOTE).select_related("community")

@@ -23,7 +23,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.models import OutboundMessage, User
+from members.models import AuditEntry, OutboundMessage, User
+from members.services.audit import audit_record
 
 # Names shorter than this are left in other people's texts: "Al" would mangle every "Also".
 NAME_MIN_LENGTH = 3
@@ -188,6 +189,8 @@ def user_delete(*, user, password):
                 % {"names": ", ".join(sole)}
             )
         user_anonymise(user=user)
+        # The entry stays; its links to the person are set to null with the account.
+        audit_record(actor=user, action=AuditEntry.Action.ACCOUNT_DELETED, target=user, summary="by themselves")
         avatar = user.avatar.name
         user.delete()
     if avatar:
@@ -231,3 +234,4 @@ def _admin_log_forget(*, departing):
 personal_text("members.OutboundMessage", "subject", "body_text", "body_html", "headers", "last_error")
 personal_text("members.Activity", "summary", "data")
 personal_text("members.JobRun", "result", "error")
+personal_text("members.AuditEntry", "summary")

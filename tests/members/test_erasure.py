@@ -77,7 +77,7 @@ def everywhere(client, commit):
         choir = CommunityFactory(name="Choir", slug="choir")
         MembershipFactory(user=manager, community=choir, role="manager")
         upload = member_import_create(community=runners, uploaded_by=manager, file_name="people.csv", raw=CSV.encode())
-        member_import_confirm(member_import=upload)
+        member_import_confirm(member_import=upload, by=manager)
     with commit():
         person = User.objects.get(email=EMAIL)
         person.set_password(PASSWORD)
@@ -216,6 +216,7 @@ NOTHING_PERSONAL = {
     "account.EmailConfirmation": "cascades with the address",
     "members.User": "the account itself is deleted",
     "members.ConsentRecord": "cascades with the account",
+    "members.CommunityPreference": "cascades with the account",
     "communities.InviteLink": "the creator's link is set to null",
     "communities.Tag": "no people",
     "routine.CallToActionResponse": "cascades with the membership",
