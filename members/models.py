@@ -56,6 +56,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("Can log into the admin site and see organisation pages.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Two-factor sign-in: when it becomes required (staff, managers), and whether an app is set up
+    # (kept in step with allauth.mfa's authenticators by members.signals). Read on every request, so
+    # nothing else is queried to enforce it.
+    mfa_due_at = models.DateTimeField(_("two-factor sign-in required from"), null=True, blank=True)
+    mfa_enabled = models.BooleanField(_("two-factor sign-in on"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=now)
 
     objects = UserManager()

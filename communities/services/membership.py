@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from communities.models import Community, Membership
 from communities.services import CommunityError
 from members.models import Activity, AuditEntry, User
-from members.services import activity_record, audit_record, community_preference_set, message_send
+from members.services import (
+    activity_record,
+    audit_record,
+    community_preference_set,
+    message_send,
+    user_mfa_require,
+)
 
 Role, Status = Membership.Role, Membership.Status
 
@@ -75,6 +81,8 @@ def membership_activate(*, user, community, role=Role.MEMBER, source, actor=None
         data={"source": source, "role": role},
         occurred_at=now,
     )
+    if role == Role.MANAGER:
+        user_mfa_require(user=user, now=now)
     return membership
 
 
@@ -238,6 +246,8 @@ def membership_change_role(*, membership, role, actor, now=None):
         _keep_a_manager(membership)
     old_role, membership.role = membership.role, role
     membership.save(update_fields=["role", "updated_at"])
+    if role == Role.MANAGER:
+        user_mfa_require(user=membership.user, now=now)
     activity_record(
         user=membership.user,
         community=membership.community,

@@ -17,6 +17,8 @@ from members.services.accounts import (
     user_api_token_rotate,
     user_data_export,
     user_find_by_email,
+    user_mfa_changed,
+    user_mfa_require,
     user_update_profile,
 )
 from members.services.activity import (
@@ -100,5 +102,7 @@ __all__ = [
     "user_data_export",
     "user_delete",
     "user_find_by_email",
+    "user_mfa_changed",
+    "user_mfa_require",
     "user_update_profile",
 ]

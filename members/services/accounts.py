@@ -1,7 +1,9 @@
 """People's accounts: profile, consents, API tokens, personal data export and deletion."""
 
 import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -145,6 +147,25 @@ def consents_current(*, user):
     for record in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "pk"):
         latest[record.kind] = record
     return latest
+
+
+def user_mfa_require(*, user, now=None):
+    """Two-factor sign-in becomes required for the person (made staff or a manager): due after the grace
+    period, unless it already is due or on. Returns the due time (or None when it is on)."""
+    if user.mfa_enabled or user.mfa_due_at is not None:
+        return user.mfa_due_at
+    user.mfa_due_at = (now or timezone.now()) + timedelta(days=settings.MFA_GRACE_DAYS)
+    User.objects.filter(pk=user.pk, mfa_due_at__isnull=True).update(mfa_due_at=user.mfa_due_at)
+    return user.mfa_due_at
+
+
+def user_mfa_changed(*, user):
+    """Keep User.mfa_enabled in step with the person's authenticator app (called on allauth.mfa's signals)."""
+    from allauth.mfa.models import Authenticator
+
+    enabled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    User.objects.filter(pk=user.pk).update(mfa_enabled=enabled)
+    user.mfa_enabled = enabled
 
 
 # ---------------------------------------------------------------------------------------------------
