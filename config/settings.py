@@ -155,6 +155,17 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("ORGANISATION_NAME", default="Kindred Foundation")
 MFA_GRACE_DAYS = env.int("MFA_GRACE_DAYS", default=14)
+# Retention (members.tasks.personal_data_retention, daily): how long texts and files with personal data stay.
+MESSAGE_BODY_RETENTION_DAYS = env.int("MESSAGE_BODY_RETENTION_DAYS", default=90)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+EXPIRED_GIFT_RETENTION_DAYS = env.int("EXPIRED_GIFT_RETENTION_DAYS", default=30)
+ENVIRONMENT.update(
+    {
+        "MESSAGE_BODY_RETENTION_DAYS": ("days the text of a sent e-mail is kept", "90"),
+        "IMPORT_FILE_RETENTION_DAYS": ("days an uploaded CSV is kept after its import finished", "30"),
+        "EXPIRED_GIFT_RETENTION_DAYS": ("days a never-paid gift keeps the donor's name and e-mail", "30"),
+    }
+)
 ENVIRONMENT["MFA_GRACE_DAYS"] = ("days staff and managers have to turn on two-factor sign-in", "14")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False

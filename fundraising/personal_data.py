@@ -4,16 +4,19 @@ Gifts keep their amounts, dates and totals and lose the donor's name, e-mail and
 stays under "a former supporter", or is hidden when its community asks for that.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
 from fundraising.models import Donation, Fundraiser, ProviderEvent
 from fundraising.selectors import public_body_key
-from members.services import personal_text, user_anonymiser
+from members.services import personal_text, retention_rule, user_anonymiser
 
 
 @user_anonymiser(covers=["fundraising.Donation", "fundraising.ProviderEvent"])
@@ -55,6 +58,19 @@ def fundraisers_release(*, departing):
     ]
     owned.update(owner=None)
     cache.delete_many(keys)
+
+
+@retention_rule
+def expired_gifts(*, now):
+    """Gifts never paid (cancelled while pending) lose the donor's name, e-mail and message
+    EXPIRED_GIFT_RETENTION_DAYS after they were started; amount and dates stay."""
+    cutoff = now - timedelta(days=settings.EXPIRED_GIFT_RETENTION_DAYS)
+    never_paid = Donation.objects.filter(
+        status=Donation.Status.CANCELLED, succeeded_at__isnull=True, created_at__lt=cutoff
+    ).exclude(donor_email="", donor_name="", message="")
+    ProviderEvent.objects.filter(donation__in=never_paid.values("pk")).update(payload={})
+    key = Concat(Value("expired:"), Cast("pk", CharField()))
+    return never_paid.update(donor_name="", donor_email="", donor_key=key, message="")
 
 
 personal_text("fundraising.Fundraiser", "title", "story", "hidden_reason")

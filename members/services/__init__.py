@@ -57,9 +57,13 @@ from members.services.messages import (
     unsubscribe_read,
     unsubscribe_url,
 )
+from members.services.retention import RETENTION_RULES, personal_data_retention, retention_rule
 
 __all__ = [
     "ANONYMISERS",
+    "RETENTION_RULES",
+    "personal_data_retention",
+    "retention_rule",
     "PERSONAL_TEXTS",
     "Departing",
     "CATEGORY_CONSENTS",
