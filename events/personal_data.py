@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from events.models import Event, Registration
 from events.services.registrations import registration_cancel
-from members.services import personal_text, user_anonymiser
+from members.services import personal_data_section, personal_text, user_anonymiser
 
 
 @user_anonymiser(covers=["events.Registration", "events.Event"])
@@ -30,3 +30,24 @@ def registrations_anonymise(*, departing):
 
 personal_text("events.Event", "title", "description")
 personal_text("events.Registration", "guest_name", "answers")
+
+
+@personal_data_section("registrations")
+def registrations_export(*, user, emails):
+    """Registrations made signed in, or as a guest under one of the person's verified addresses."""
+    theirs = Registration.objects.filter(Q(user=user) | Q(guest_email__in=emails)).select_related("event")
+    return [
+        {
+            "event": r.event.title,
+            "starts_at": r.event.starts_at.isoformat(),
+            "status": r.status,
+            "as_guest": r.user_id is None,
+            "name": r.guest_name,
+            "email": r.guest_email,
+            "answers": r.answers,
+            "reminders": r.guest_reminders if r.user_id is None else None,
+            "registered_at": r.created_at.isoformat(),
+            "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+        }
+        for r in theirs.order_by("created_at", "pk")
+    ]

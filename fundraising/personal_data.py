@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community
 from fundraising.models import Donation, Fundraiser, ProviderEvent
 from fundraising.selectors import public_body_key
-from members.services import personal_text, retention_rule, user_anonymiser
+from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
 
 @user_anonymiser(covers=["fundraising.Donation", "fundraising.ProviderEvent"])
@@ -81,3 +81,52 @@ personal_text("fundraising.Team", "name")
 personal_text("fundraising.Donation", "donor_name", "message", "dedication_name", "offline_note", "refund_reason")
 personal_text("fundraising.SandboxPayment", "description")
 personal_text("fundraising.ProviderEvent", "payload")
+
+
+@personal_data_section("donations")
+def donations_export(*, user, emails):
+    """Gifts made signed in, or under one of the person's verified addresses (as a guest)."""
+    gifts = Donation.objects.filter(Q(user=user) | Q(donor_email__in=emails) | Q(donor_key__in=emails))
+    return [
+        {
+            "campaign": d.campaign.title,
+            "fundraiser": d.fundraiser.title if d.fundraiser else None,
+            "amount": str(d.amount),
+            "currency": d.currency,
+            "status": d.status,
+            "name": d.donor_name,
+            "email": d.donor_email,
+            "anonymous": d.anonymous,
+            "message": d.message,
+            "message_private": d.message_private,
+            "shared_with_owner": d.share_with_owner,
+            "dedication": d.dedication_name,
+            "refunded": str(d.refunded_amount),
+            "created_at": d.created_at.isoformat(),
+            "succeeded_at": d.succeeded_at.isoformat() if d.succeeded_at else None,
+        }
+        for d in gifts.select_related("campaign", "fundraiser").order_by("created_at", "pk")
+    ]
+
+
+@personal_data_section("fundraisers")
+def fundraisers_export(*, user, emails):
+    """The person's fundraisers with their updates."""
+    owned = Fundraiser.objects.filter(owner=user).select_related("campaign", "team").prefetch_related("updates")
+    return [
+        {
+            "title": f.title,
+            "campaign": f.campaign.title,
+            "team": f.team.name if f.team else None,
+            "story": f.story,
+            "goal": str(f.goal),
+            "raised": str(f.raised_amount),
+            "status": f.status,
+            "created_at": f.created_at.isoformat(),
+            "updates": [
+                {"title": u.title, "text": u.body, "published_at": u.published_at.isoformat()}
+                for u in sorted(f.updates.all(), key=lambda u: u.published_at)
+            ],
+        }
+        for f in owned.order_by("created_at", "pk")
+    ]

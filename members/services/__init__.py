@@ -13,6 +13,7 @@ from members.services.accounts import (
     consent_record,
     consents_current,
     consents_given,
+    personal_data_section,
     user_api_token_revoke,
     user_api_token_rotate,
     user_data_export,
@@ -20,6 +21,7 @@ from members.services.accounts import (
     user_mfa_changed,
     user_mfa_require,
     user_update_profile,
+    verified_emails,
 )
 from members.services.activity import (
     ENGAGING_ACTIVITIES,
@@ -81,6 +83,8 @@ __all__ = [
     "community_preference_set",
     "community_preferences_of",
     "consents_given",
+    "personal_data_section",
+    "verified_emails",
     "communities_only_managed_by",
     "consent_record",
     "consents_allow",

@@ -172,8 +172,35 @@ def user_mfa_changed(*, user):
 # Engagement
 
 
+EXPORT_SECTIONS = {}
+
+
+def personal_data_section(name):
+    """Register `func(*, user, emails) -> list[dict]` as section `name` of the personal data download.
+
+    `emails` are the person's verified addresses (lower-cased): what they did as a guest under one of
+    them (a gift, a registration) is theirs too. Apps register in `<app>/personal_data.py`.
+    """
+
+    def register(func):
+        EXPORT_SECTIONS[name] = func
+        return func
+
+    return register
+
+
+def verified_emails(user):
+    from allauth.account.models import EmailAddress
+
+    return sorted(
+        {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
+    )
+
+
 def user_data_export(*, user, now=None):
-    """Everything Kindred keeps about the person, as JSON-ready data.
+    """Everything Kindred keeps about the person, as JSON-ready data (the structure is in README,
+    "Personal data download"): profile, consents, community_preferences, memberships, activity,
+    contacts, messages, and the sections other apps register (donations, fundraisers, registrations).
 
     Managers' notes about them are not theirs to read: of contacts only the kind and date are given,
     and notes are left out.
@@ -193,6 +220,10 @@ def user_data_export(*, user, now=None):
             {"kind": c.kind, "granted": c.granted, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
             for c in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "pk")
         ],
+        "community_preferences": [
+            {"community": p.community.name, "messages": p.category, "allowed": p.allowed}
+            for p in CommunityPreference.objects.filter(user=user).select_related("community").order_by("pk")
+        ],
         "memberships": [_membership_data(m) for m in memberships.order_by("pk")],
         "activity": [_activity_data(a) for a in activity.order_by("occurred_at", "pk")],
         "contacts": [
@@ -203,7 +234,13 @@ def user_data_export(*, user, now=None):
             {"subject": m.subject, "date": (m.sent_at or m.created_at).isoformat(), "status": m.status}
             for m in messages.order_by("created_at", "pk")
         ],
+        **_sections(user),
     }
+
+
+def _sections(user):
+    emails = verified_emails(user)
+    return {name: section(user=user, emails=emails) for name, section in EXPORT_SECTIONS.items()}
 
 
 def _profile_data(user):
