@@ -15,7 +15,9 @@ def registrations_anonymise(*, departing):
     Registrations made as a guest under the person's e-mail count as theirs. Events they host or
     created stay, without them.
     """
-    theirs = Registration.objects.filter(Q(user=departing.user) | Q(guest_email__iexact=departing.email))
+    theirs = Registration.objects.filter(
+        Q(user=departing.user) | Q(guest_email__iexact=departing.email) | Q(email_key=departing.email.lower())
+    )
     upcoming = theirs.filter(
         event__starts_at__gt=timezone.now(),
         status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED],
@@ -23,7 +25,7 @@ def registrations_anonymise(*, departing):
     for registration in upcoming:
         # As if they cancelled it themselves: nobody is told, the waitlist moves up.
         registration_cancel(registration=registration)
-    theirs.update(user=None, guest_name="", guest_email="", answers={})
+    theirs.update(user=None, guest_name="", guest_email="", email_key="", answers={})
     departing.user.hosted_events.clear()
     Event.objects.filter(created_by=departing.user).update(created_by=None)
 

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
-from fundraising.models import Donation, Fundraiser, ProviderEvent
+from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge
 from fundraising.selectors import public_body_key
 from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
@@ -34,6 +34,31 @@ def donations_anonymise(*, departing):
         donor_key=f"former:{departing.token}",
         message="",
         anonymous=True,
+    )
+
+
+@user_anonymiser(covers=["fundraising.Subscription", "fundraising.SubscriptionCharge"])
+def subscriptions_stop(*, departing):
+    """The person's monthly gifts stop at once (no month is charged again, nobody is e-mailed) and lose
+    the donor's name, e-mail and saved payment method; the months already paid stay as gifts."""
+    theirs = Subscription.objects.filter(Q(user=departing.user) | Q(donor_email__iexact=departing.email))
+    now = timezone.now()
+    SubscriptionCharge.objects.filter(
+        subscription__in=theirs.values("pk"), status=SubscriptionCharge.Status.DUE
+    ).update(status=SubscriptionCharge.Status.CANCELLED)
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("The donor deleted their account.")
+    theirs.exclude(status=Subscription.Status.CANCELLED).update(
+        status=Subscription.Status.CANCELLED, cancelled_at=now, cancel_reason=reason, next_charge_at=None
+    )
+    theirs.update(
+        user=None,
+        donor_name="",
+        donor_email="",
+        donor_key=f"former:{departing.token}",
+        payment_method_id="",
+        payment_customer_id="",
+        card_label="",
     )
 
 

@@ -21,7 +21,7 @@ from communities.models import Community, Invitation, Membership
 from communities.services.invitations import invitation_send
 from events.models import Registration
 from events.services.registrations import registration_create
-from fundraising.models import Campaign, Donation, Fundraiser, FundraiserUpdate, Team
+from fundraising.models import Campaign, Donation, Fundraiser, FundraiserUpdate, Subscription, Team
 from fundraising.services import donation_start, donation_transition, fundraiser_open, fundraiser_update_post
 from members import services
 from members.models import User
@@ -110,6 +110,19 @@ def everywhere(client, commit):
             dedication_name=NAME,
         )
 
+        Subscription.objects.create(
+            campaign=campaign,
+            amount=Decimal("300"),
+            currency="RUB",
+            day=5,
+            status="active",
+            donor_name=NAME,
+            donor_email=EMAIL,
+            donor_key=EMAIL,
+            user=person,
+            provider="sandbox",
+            card_label=f"Visa 4242 {NAME}",
+        )
         event = EventFactory(community=runners, hosts=[person], title="Park run", created_by=person)
         later = EventFactory(community=runners, starts_at=timezone.now() + timedelta(days=20))
         past = EventFactory(community=runners, title="Spring run")
@@ -161,6 +174,7 @@ def test_a_deleted_person_leaves_no_email_name_or_phone_in_a_dump_of_the_databas
     assert kept.story == "<p>I am a former supporter, call me on a former supporter.</p>"
     assert FundraiserUpdate.objects.get().body == "Thanks! a former supporter"
     assert Team.objects.get().captain is None
+    assert Subscription.objects.get().status == "cancelled"  # no month is charged again
     assert Registration.objects.filter(status="attended").count() == 1  # the past stays counted
     assert not Registration.objects.filter(status="confirmed", event__starts_at__gt=timezone.now()).exists()
     assert not Invitation.objects.exists()
@@ -223,6 +237,7 @@ NOTHING_PERSONAL = {
     "routine.OnboardingStep": "texts written for everyone",
     "events.RegistrationQuestion": "no people",
     "fundraising.DonationDay": "sums only",
+    "fundraising.SandboxCard": "the test provider's card token",
     "fundraising.CampaignDay": "sums only",
 }
 

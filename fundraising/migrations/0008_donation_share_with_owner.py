@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0005_fundraiser_owner_may_leave'),
+        ('fundraising', '0007_fundraiser_owner_may_leave'),
     ]
 
     operations = [

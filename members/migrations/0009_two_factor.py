@@ -19,8 +19,8 @@ def require_for_staff_and_managers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0007_audit_log'),
-        ('communities', '0005_departed_fundraisers'),
+        ('members', '0008_audit_log'),
+        ('communities', '0006_departed_fundraisers'),
     ]
 
     operations = [

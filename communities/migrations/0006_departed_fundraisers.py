@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0004_move_models_to_crm_and_routine'),
+        ('communities', '0005_tag_name_case_insensitive'),
     ]
 
     operations = [

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0005_departed_fundraisers'),
-        ('members', '0005_message_attachments'),
+        ('communities', '0006_departed_fundraisers'),
+        ('members', '0006_phones_e164_search_fold'),
     ]
 
     operations = [

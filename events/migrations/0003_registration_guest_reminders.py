@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0001_events_registrations_questions'),
+        ('events', '0002_registration_one_place_per_email'),
     ]
 
     # Guests registered before the question was asked were told "we send reminders here": they keep

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0004_donation_day_indexes'),
+        ('fundraising', '0006_monthly_gifts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0005_departed_fundraisers'),
-        ('members', '0006_community_preferences'),
+        ('communities', '0006_departed_fundraisers'),
+        ('members', '0007_community_preferences'),
     ]
 
     operations = [
