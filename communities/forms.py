@@ -8,7 +8,6 @@ from communities.services.community import RESERVED_SLUGS
 from members.forms import NEWS_MEANS, REPORTS_MEANS
 from members.models import User
 
-COVER_MAX_BYTES = 5 * 1024 * 1024
 ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.choices]
 
 
@@ -52,12 +51,6 @@ class CommunityForm(forms.ModelForm):
         # Optional on the form: an older client that does not send it keeps what is set.
         value = self.cleaned_data.get("departed_fundraisers")
         return value or self.instance.departed_fundraisers or Community.DepartedFundraisers.KEEP
-
-    def clean_cover(self):
-        cover = self.cleaned_data.get("cover")
-        if cover and getattr(cover, "size", 0) > COVER_MAX_BYTES:
-            raise forms.ValidationError(_("The image is larger than 5 MB. Choose a smaller one."))
-        return cover
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
