@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "django_htmx",
     "rest_framework",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
     "axes.middleware.AxesMiddleware",
@@ -172,6 +174,23 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Staff and community
+# managers must turn it on within MFA_GRACE_DAYS of becoming one; after that every page leads to its setup.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("ORGANISATION_NAME", default="Kindred Foundation")
+MFA_GRACE_DAYS = env.int("MFA_GRACE_DAYS", default=14)
+# Retention (members.tasks.personal_data_retention, daily): how long texts and files with personal data stay.
+MESSAGE_BODY_RETENTION_DAYS = env.int("MESSAGE_BODY_RETENTION_DAYS", default=90)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+EXPIRED_GIFT_RETENTION_DAYS = env.int("EXPIRED_GIFT_RETENTION_DAYS", default=30)
+ENVIRONMENT.update(
+    {
+        "MESSAGE_BODY_RETENTION_DAYS": ("days the text of a sent e-mail is kept", "90"),
+        "IMPORT_FILE_RETENTION_DAYS": ("days an uploaded CSV is kept after its import finished", "30"),
+        "EXPIRED_GIFT_RETENTION_DAYS": ("days a never-paid gift keeps the donor's name and e-mail", "30"),
+    }
+)
+ENVIRONMENT["MFA_GRACE_DAYS"] = ("days staff and managers have to turn on two-factor sign-in", "14")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

@@ -26,7 +26,7 @@ def give(request, kind, slug):
     initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
     if request.user.is_authenticated:
         initial.update(name=request.user.name, email=request.user.email)
-    form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
+    form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):

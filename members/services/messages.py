@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from config.sanitize import one_line
 from members.links import SALTS, LinkExpired, LinkInvalid, link_read, link_token
-from members.models import OutboundMessage, User
-from members.services.accounts import MemberError, user_update_profile
+from members.models import CommunityPreference, OutboundMessage, User
+from members.services.accounts import user_update_profile
+from members.services.erasure import MemberError
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def message_send(
         headers=headers,
         category=category,
         community=community,
+        # Community preferences and later changes of mind are checked when the message is delivered.
         skip=user is not None and not consents_allow(user=user, category=category),
         attachments=attachments,
     )
@@ -109,9 +111,17 @@ CATEGORY_CONSENTS = {
 }
 
 
-def consents_allow(*, user, category):
+def consents_allow(*, user, category, community=None):
+    """Whether a message of `category` may go to `user`: their own consent for it (as loaded), and, when
+    `community` (an id) is given, no "no" for that community's messages of it (CommunityPreference).
+    Transactional messages always may."""
     field = CATEGORY_CONSENTS.get(category)
-    return field is None or getattr(user, field)
+    if field is None:
+        return True
+    if not getattr(user, field):
+        return False
+    muted = CommunityPreference.objects.filter(user=user, community_id=community, category=category, allowed=False)
+    return community is None or not muted.exists()
 
 
 def unsubscribe_url(*, user, category):
@@ -250,6 +260,17 @@ def message_mark_sent(*, message, now=None):
     return message
 
 
+def message_mark_skipped(*, message, now=None):
+    """Record a claimed message as skipped: the person withdrew the consent after it was queued."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        OutboundMessage.objects.filter(pk=message.pk, status=OutboundMessage.Status.SENDING).update(
+            status=OutboundMessage.Status.SKIPPED, lease_until=None, updated_at=now
+        )
+    message.status, message.lease_until = OutboundMessage.Status.SKIPPED, None
+    return message
+
+
 def message_mark_failed(*, message, error, now=None):
     """Record a claimed message's failure; it may be claimed again at once by a retry."""
     now = now or timezone.now()
@@ -259,6 +280,13 @@ def message_mark_failed(*, message, error, now=None):
         )
     message.status, message.last_error = OutboundMessage.Status.FAILED, error
     return message
+
+
+def _still_wanted(message):
+    if message.user_id is None or message.category == OutboundMessage.Category.TRANSACTIONAL:
+        return True
+    # message.user is read now, with the consents as they are at delivery time.
+    return consents_allow(user=message.user, category=message.category, community=message.community_id)
 
 
 def message_deliver(*, message_id, now=None):
@@ -273,6 +301,8 @@ def message_deliver(*, message_id, now=None):
     message = message_claim(message_id=message_id, now=now)
     if message is None:
         return OutboundMessage.objects.filter(pk=message_id).first()
+    if not _still_wanted(message):
+        return message_mark_skipped(message=message, now=now)
     try:
         _as_email(message).send()
     except Exception as exc:  # any backend failure is recorded, then retried
