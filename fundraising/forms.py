@@ -1,10 +1,49 @@
 """Forms validate what people type; services decide. Amounts are parsed by fundraising.money."""
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
-from fundraising.money import AmountError, amount_parse
+from fundraising.money import MAX_AMOUNT, AmountError, amount_parse
+
+
+def _locale():
+    return "ru" if (translation.get_language() or "en").startswith("ru") else "en"
+
+
+class AmountField(forms.CharField):
+    """An amount typed in the page's language ("1,500.50", "1 500,50 ₽"), cleaned to a Decimal.
+
+    Reading follows fundraising.money.amount_parse; an initial Decimal is shown the page's way.
+    """
+
+    def __init__(self, *, minimum="0.01", maximum=MAX_AMOUNT, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 30:
+            raise forms.ValidationError(_("Enter an amount as a number, like 500 or 500.50."))
+        try:
+            return amount_parse(
+                value, minimum=self.minimum, maximum=self.maximum, language=translation.get_language() or "en"
+            )
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_decimal(value, format="#,##0.##", locale=_locale())
+        return value
 
 
 class GiveForm(forms.Form):
@@ -38,12 +77,15 @@ class GiveForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        raw = (data.get("amount") or "").strip() or data.get("preset")
+        typed = (data.get("amount") or "").strip()
+        raw = typed or data.get("preset")
         if not raw:
             self.add_error("amount", _("Choose an amount or type your own."))
         else:
+            # A typed amount is read the page's way; a suggested one is stored as "1500.00".
+            language = (translation.get_language() or "en") if typed else None
             try:
-                data["value"] = amount_parse(raw, expected_currency=self.campaign.currency)
+                data["value"] = amount_parse(raw, expected_currency=self.campaign.currency, language=language)
             except AmountError as exc:
                 self.add_error("amount", str(exc))
         if data.get("dedication_kind") and not (data.get("dedication_name") or "").strip():
@@ -54,6 +96,7 @@ class GiveForm(forms.Form):
 
 
 class CampaignForm(forms.ModelForm):
+    goal = AmountField(label=_("Goal"), minimum="1")
     suggested = forms.CharField(
         label=_("Suggested amounts"),
         required=False,
@@ -97,7 +140,7 @@ class CampaignForm(forms.ModelForm):
 
 class FundraiserForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    goal = forms.DecimalField(label=_("Goal"), max_digits=12, decimal_places=2, min_value=1)
+    goal = AmountField(label=_("Goal"), minimum="1")
     story = forms.CharField(
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -131,7 +174,7 @@ class UpdateForm(forms.Form):
 
 
 class OfflineDonationForm(forms.Form):
-    amount = forms.CharField(label=_("Amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    amount = AmountField(label=_("Amount"))
     donor_name = forms.CharField(label=_("Donor's name"), max_length=150, required=False)
     donor_email = forms.EmailField(
         label=_("Donor's e-mail"), required=False, help_text=_("If given, the donor gets a receipt.")
@@ -148,13 +191,16 @@ class OfflineDonationForm(forms.Form):
 
 
 class RefundForm(forms.Form):
-    amount = forms.CharField(
-        label=_("Amount refunded"),
-        max_length=20,
+    amount = AmountField(
+        label=_("Amount to refund"),
         required=False,
-        help_text=_("Leave empty to refund the whole donation."),
+        help_text=_("Leave empty to refund everything that remains."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class SandboxRefundForm(forms.Form):
+    amount = forms.CharField(label=_("Amount to refund"), max_length=30)
 
 
 class HideForm(forms.Form):

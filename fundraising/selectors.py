@@ -1,11 +1,12 @@
 """Fundraising reads, scoped by who asks. Views and the API get objects through these."""
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from communities.models import Community, Membership
 from communities.selectors import communities_managed_by, is_manager
-from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.models import Campaign, Donation, DonationChange, Fundraiser, Refund, Team
 
 S = Donation.Status
 
@@ -165,3 +166,37 @@ def my_donations(user):
         .select_related("campaign", "fundraiser")
         .order_by("-created_at")
     )
+
+
+def donation_refunds(donation):
+    return list(Refund.objects.filter(donation=donation).select_related("actor").order_by("created_at", "pk"))
+
+
+def donation_history(donation):
+    return list(DonationChange.objects.filter(donation=donation).select_related("actor", "refund").order_by("at", "pk"))
+
+
+def campaign_money(campaign):
+    """Confirmed and pending money of a campaign for its managers: one query.
+
+    {"confirmed": raised less refunds, "pending": gifts awaiting payment, "pending_count",
+    "refunds_pending": refunds asked of the provider and not yet confirmed}.
+    """
+    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    refunds = (
+        Refund.objects.filter(donation__campaign=OuterRef("pk"), state=Refund.State.PENDING)
+        .values("donation__campaign")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    row = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(
+            pending=Coalesce(Sum("donations__amount", filter=Q(donations__status=S.PENDING)), zero),
+            pending_count=Count("donations", filter=Q(donations__status=S.PENDING)),
+            refunds_pending=Coalesce(Subquery(refunds), zero),
+        )
+        .values("raised_amount", "pending", "pending_count", "refunds_pending")
+        .get()
+    )
+    return {"confirmed": row.pop("raised_amount"), **row}

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
-from members.models import JobRun
+from members.models import JobNote, JobRun
 
 ALERT_CACHE_KEY = "jobs:alert"
 ALERT_CACHE_SECONDS = 60
@@ -176,10 +176,27 @@ def jobs_alert():
     return count
 
 
+def job_note_record(*, task, message, data=None, now=None):
+    """Tell staff on the jobs page what a periodic check found and repaired.
+
+    `task` is the Celery task's name (or a manage.py command's), `message` one plain sentence (at most
+    500 characters), `data` a small JSON-able dict of ids and amounts. Returns the JobNote.
+    """
+    note = JobNote.objects.create(task=task, message=message[:500], data=data or {}, created_at=now or timezone.now())
+    cache.delete(ALERT_CACHE_KEY)
+    return note
+
+
+def job_notes_recent(*, limit=50):
+    """The latest notes of every job, newest first (one query)."""
+    return list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
+
+
 def job_runs_prune(*, now=None, keep_days=30):
     """Old runs go; the latest run of each task always stays."""
     now = now or timezone.now()
     keep = JobRun.objects.values("task").annotate(last=Max("pk")).values_list("last", flat=True)
     old = JobRun.objects.filter(started_at__lt=now - timedelta(days=keep_days)).exclude(pk__in=list(keep))
     deleted, _rows = old.delete()
+    JobNote.objects.filter(created_at__lt=now - timedelta(days=keep_days * 3)).delete()
     return deleted

@@ -12,5 +12,11 @@ from members import jobs
 def jobs_page(request):
     statuses = jobs.jobs_status()
     unhealthy = sum(1 for status in statuses if not status.healthy)
-    context = {"statuses": statuses, "unhealthy": unhealthy, "now": timezone.now(), "schedule_zone": app.conf.timezone}
+    context = {
+        "notes": jobs.job_notes_recent(),
+        "statuses": statuses,
+        "unhealthy": unhealthy,
+        "now": timezone.now(),
+        "schedule_zone": app.conf.timezone,
+    }
     return render(request, "members/jobs.html", context)

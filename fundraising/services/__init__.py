@@ -11,7 +11,6 @@ from fundraising.services.campaigns import (
 from fundraising.services.donations import (
     AmountInvalid,
     donation_record_offline,
-    donation_refund,
     donation_start,
     donation_thank,
 )
@@ -22,6 +21,7 @@ from fundraising.services.errors import (
     ProviderUnavailable,
     TransitionRefused,
     UnknownPayment,
+    UnknownRefund,
 )
 from fundraising.services.fundraisers import (
     fundraiser_edit,
@@ -39,7 +39,8 @@ from fundraising.services.payments import (
     totals_aggregate,
     totals_recompute,
 )
-from fundraising.services.sandbox import sandbox_payment_complete
+from fundraising.services.refunds import RefundRefused, refund_request
+from fundraising.services.sandbox import sandbox_payment_complete, sandbox_refund
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -49,7 +50,9 @@ __all__ = [
     "PaymentMismatch",
     "ProviderUnavailable",
     "TransitionRefused",
+    "RefundRefused",
     "UnknownPayment",
+    "UnknownRefund",
     "campaign_create",
     "campaign_edit",
     "campaign_end",
@@ -57,7 +60,6 @@ __all__ = [
     "campaign_update_post",
     "campaigns_due_to_end",
     "donation_record_offline",
-    "donation_refund",
     "donation_start",
     "donation_thank",
     "donation_transition",
@@ -68,7 +70,9 @@ __all__ = [
     "fundraiser_unhide",
     "fundraiser_update_post",
     "payment_callback_process",
+    "refund_request",
     "sandbox_payment_complete",
+    "sandbox_refund",
     "team_create",
     "totals_aggregate",
     "totals_recompute",

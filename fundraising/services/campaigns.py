@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Max, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -52,7 +52,14 @@ def unique_slug(model, text, **scope):
 def suggested_amounts_parse(values, currency):
     """A list of amounts kept as strings ("500.00"), sorted, without duplicates."""
     try:
-        amounts = sorted({amount_parse(v, minimum="0.01", maximum="9999999999.99") for v in values if str(v).strip()})
+        language = translation.get_language() or "en"
+        amounts = sorted(
+            {
+                amount_parse(v, minimum="0.01", maximum="9999999999.99", language=language)
+                for v in values
+                if str(v).strip()
+            }
+        )
     except AmountError as exc:
         raise FundraisingError(_("Suggested amounts: %(error)s") % {"error": exc}) from exc
     return [str(a) for a in amounts][:6]

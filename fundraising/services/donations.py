@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.selectors import is_manager
-from fundraising.models import Donation
+from fundraising.models import Donation, DonationChange
 from fundraising.money import AmountError, amount_parse
 from fundraising.providers import get_provider
 from fundraising.services import notifications
-from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
+from fundraising.services.errors import FundraisingError, ProviderUnavailable
 from fundraising.services.payments import donation_transition
 
 logger = logging.getLogger(__name__)
@@ -77,9 +77,14 @@ def _check_open(campaign, fundraiser):
 def _payment_create(provider, donation):
     try:
         reference, checkout_url = provider.create_payment(donation)
-    except ProviderUnavailable:
+    except ProviderUnavailable as exc:
         logger.exception("provider %s refused donation %s", provider.name, donation.pk)
-        donation_transition(donation_id=donation.pk, to=Donation.Status.FAILED)
+        donation_transition(
+            donation_id=donation.pk,
+            to=Donation.Status.FAILED,
+            source=DonationChange.Source.CHECKOUT,
+            note=str(exc)[:300],
+        )
         raise FundraisingError(_("The payment service is not answering. Please try again in a few minutes.")) from None
     Donation.objects.filter(pk=donation.pk).update(provider_reference=reference)
     donation.provider_reference = reference
@@ -93,14 +98,28 @@ def require_manager(actor, community):
 
 @transaction.atomic
 def donation_record_offline(
-    *, campaign, actor, amount, donor_name="", donor_email="", fundraiser=None, note="", anonymous=False, now=None
+    *,
+    campaign,
+    actor,
+    amount,
+    donor_name="",
+    donor_email="",
+    fundraiser=None,
+    note="",
+    anonymous=False,
+    language=None,
+    now=None,
 ):
-    """A manager records cash or a bank transfer; it counts at once, credited to a fundraiser if given."""
+    """A manager records cash or a bank transfer; it counts at once, credited to a fundraiser if given.
+
+    `amount` is a Decimal or what the manager typed, read in `language` (the page's). Raises
+    FundraisingError (not a manager, another campaign's fundraiser) or AmountInvalid.
+    """
     require_manager(actor, campaign.community)
     if fundraiser is not None and fundraiser.campaign_id != campaign.pk:
         raise FundraisingError(_("This fundraiser belongs to another campaign."))
     try:
-        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99", language=language)
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
     donation = Donation.objects.create(
@@ -118,25 +137,9 @@ def donation_record_offline(
         recorded_by=actor,
         offline_note=note,
     )
-    donation, _changed = donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now)
-    return donation
-
-
-def donation_refund(*, donation, actor, amount=None, reason="", now=None):
-    """A manager records a refund (made at the provider or in cash); totals go down by it."""
-    require_manager(actor, donation.campaign.community)
-    refund = None
-    if amount not in (None, ""):
-        try:
-            refund = amount_parse(amount, minimum="0.01", maximum=donation.amount)
-        except AmountError as exc:
-            raise AmountInvalid(str(exc)) from exc
-    try:
-        donation, _changed = donation_transition(
-            donation_id=donation.pk, to=Donation.Status.REFUNDED, refund_amount=refund, refund_reason=reason, now=now
-        )
-    except TransitionRefused:
-        raise FundraisingError(_("Only a succeeded donation can be refunded.")) from None
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
+    )
     return donation
 
 

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fundraising import selectors, services
-from fundraising.forms import GiveForm
+from fundraising.forms import GiveForm, SandboxRefundForm
 from fundraising.models import Donation, SandboxPayment
 from fundraising.money import from_minor_units
 from fundraising.providers import PROVIDERS, get_provider
@@ -97,16 +98,31 @@ def thanks_status(request, key):
 
 
 def sandbox_checkout(request, reference):
-    """The sandbox provider's hosted page: pay or fail a test payment. No money moves."""
+    """The sandbox provider's hosted page: pay or fail a test payment, or refund a paid one (as from a
+    provider's dashboard). No money moves."""
     payment = get_object_or_404(SandboxPayment, reference=reference)
-    if request.method == "POST":
+    callback_url = request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"}))
+    refund_form = SandboxRefundForm(request.POST if request.POST.get("outcome") == "refund" else None)
+    if request.method == "POST" and request.POST.get("outcome") != "refund":
         services.sandbox_payment_complete(
-            reference=reference,
-            succeed=request.POST.get("outcome") == "succeed",
-            callback_url=request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"})),
+            reference=reference, succeed=request.POST.get("outcome") == "succeed", callback_url=callback_url
         )
         return redirect(payment.return_url)
-    return render(request, "fundraising/sandbox_checkout.html", {"payment": payment, "amount": payment_amount(payment)})
+    if refund_form.is_bound and refund_form.is_valid():
+        try:
+            services.sandbox_refund(
+                reference=reference,
+                amount=refund_form.cleaned_data["amount"],
+                callback_url=callback_url,
+                language=translation.get_language(),
+            )
+            messages.success(request, _("The test refund is made; the sandbox is telling Kindred."))
+            return redirect("fundraising:sandbox_checkout", reference=reference)
+        except services.FundraisingError as exc:
+            refund_form.add_error("amount", str(exc))
+    context = {"payment": payment, "amount": payment_amount(payment), "refund_form": refund_form}
+    context["refunds"] = [(r, from_minor_units(r.amount_minor, r.currency)) for r in payment.refunds.all()]
+    return render(request, "fundraising/sandbox_checkout.html", context)
 
 
 def payment_amount(payment):
@@ -127,6 +143,9 @@ def callback(request, provider):
     except services.UnknownPayment as exc:
         logger.warning("%s callback ignored: %s", provider, exc)
         return HttpResponse("unknown payment", status=404)
+    except services.UnknownRefund as exc:
+        logger.warning("%s callback refused: %s", provider, exc)
+        return HttpResponseBadRequest("unknown refund")
     except services.PaymentMismatch:
         return HttpResponseBadRequest("amount or currency mismatch")
     except services.ProviderUnavailable:

@@ -58,6 +58,7 @@ def campaign_manage(request, slug):
             "form": form,
             "fundraisers": fundraisers,
             "hide_form": HideForm(),
+            "money": selectors.campaign_money(campaign),
         },
     )
 
@@ -197,20 +198,32 @@ def offline_new(request, slug):
 
 @login_required
 def refund(request, slug, donation_id):
+    """A donation for its campaign's managers: its history, its refunds, and a refund through the provider."""
     campaign = selectors.campaign_for_manager(request.user, slug)
-    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community", "fundraiser"), pk=donation_id)
     form = RefundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.donation_refund(donation=donation, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The refund is recorded."))
-            return redirect("fundraising:manage_donations", slug=slug)
+            made = services.refund_request(donation=donation, by=request.user, **form.cleaned_data)
+            if made.state == made.State.SUCCEEDED:
+                messages.success(request, _("The refund is made; the donor is told by e-mail."))
+            else:
+                messages.info(
+                    request, _("The refund is asked of the payment service; it counts once the service confirms it.")
+                )
+            return redirect("fundraising:refund", slug=slug, donation_id=donation.pk)
         except services.FundraisingError as exc:
             form.add_error("amount" if isinstance(exc, services.AmountInvalid) else None, str(exc))
     return render(
         request,
         "fundraising/refund_form.html",
-        {"form": form, "campaign": campaign, "donation": donation},
+        {
+            "form": form,
+            "campaign": campaign,
+            "donation": donation,
+            "refunds": selectors.donation_refunds(donation),
+            "changes": selectors.donation_history(donation),
+        },
     )
 
 

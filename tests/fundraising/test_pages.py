@@ -24,7 +24,7 @@ def _give(client, target, **data):
 def test_a_donor_gives_through_the_sandbox_and_the_total_rises(
     client, campaign, fundraiser, provider_http, commit, mailoutbox
 ):
-    response = _give(client, fundraiser, preset="", amount="1 234,50", message="Go Nina!")
+    response = _give(client, fundraiser, preset="", amount="1,234.50", message="Go Nina!")
     checkout = response["Location"]
     page = client.get(checkout)
     assert "TEST MODE" in page.content.decode()
@@ -54,7 +54,8 @@ def test_a_failed_test_payment_offers_to_try_again(client, campaign, provider_ht
     [
         ({"preset": "", "amount": "-5"}, "greater than zero"),
         ({"preset": "", "amount": "0"}, "greater than zero"),
-        ({"preset": "", "amount": "10.123"}, "two decimal places"),
+        ({"preset": "", "amount": "10.123"}, "Write it like 1,500.50"),
+        ({"preset": "", "amount": "100,50"}, "Write it like 1,500.50"),
         ({"preset": "", "amount": "99999999"}, "largest amount"),
         ({"preset": "", "amount": "ten"}, "as a number"),
         ({"preset": "", "amount": ""}, "Choose an amount"),

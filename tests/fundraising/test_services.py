@@ -9,7 +9,7 @@ from fundraising.models import Campaign, Donation
 from fundraising.services import donation_transition
 from members.models import Activity, OutboundMessage
 from tests.factories import UserFactory
-from tests.fundraising.helpers import make_donation
+from tests.fundraising.helpers import make_donation, make_paid
 
 pytestmark = pytest.mark.django_db
 S = Donation.Status
@@ -98,16 +98,15 @@ def test_offline_donations_are_for_managers_and_count_at_once(campaign, fundrais
 
 
 def test_refunds_are_for_managers(campaign, manager, owner):
-    donation = _succeed(campaign, amount="800")
+    donation = make_paid(campaign, amount="800")
 
     with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=donation, actor=owner)
-    with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=donation, actor=manager, amount="800.01")
-    services.donation_refund(donation=donation, actor=manager, amount="300", reason="asked")
-    services.donation_refund(donation=donation, actor=manager)  # recorded already: nothing more
-    with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=make_donation(campaign, email="p@example.org"), actor=manager)
+        services.refund_request(donation=donation, by=owner)
+    with pytest.raises(services.AmountInvalid, match="At most"):
+        services.refund_request(donation=donation, by=manager, amount="800.01")
+    services.refund_request(donation=donation, by=manager, amount="300", reason="asked")
+    with pytest.raises(services.RefundRefused, match="pending"):
+        services.refund_request(donation=make_donation(campaign, email="p@example.org"), by=manager)
 
     campaign.refresh_from_db()
     assert campaign.raised_amount == Decimal("500")
