@@ -428,8 +428,8 @@ def _rate(part, whole):
 
 
 # Money --------------------------------------------------------------------------------------------
-# Read from fundraising.DonationDay, the daily rollup refreshed every few minutes by
-# fundraising.tasks.donation_days_refresh: a year of a million donations is a few thousand rows.
+# Read from fundraising.DonationDay, the daily rollup rewritten with every counted change of a donation
+# (fundraising.services.rollups): a year of a million donations is a few thousand rows.
 
 RAISED = Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
 COUNT = Coalesce(Sum("donations"), 0)

@@ -439,7 +439,7 @@ class SandboxRefund(models.Model):
 class DonationDay(models.Model):
     """Counted donations summed per day (in the community's time zone), campaign, fundraiser, team and
     currency: what the dashboard reads instead of every donation. Written only by
-    fundraising.services.rollups.donation_days_refresh, which recomputes whole days."""
+    fundraising.services.rollups: with every counted change of a donation, and by its checks and rebuilds."""
 
     day = models.DateField(_("day"))
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")

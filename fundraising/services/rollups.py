@@ -21,7 +21,7 @@ from communities.models import Community
 from fundraising.models import COUNTED_STATUSES, Campaign, CampaignDay, Donation, DonationDay
 
 logger = logging.getLogger(__name__)
-REFRESH_DAYS = 3
+REFRESH_DAYS = 3  # donation_days_refresh's default window, for bulk writes of recent days
 BATCH = 5000
 COUNTED = {"status__in": COUNTED_STATUSES, "refunded_amount__lt": F("amount")}
 

@@ -5,7 +5,6 @@ from django.utils import translation
 
 from fundraising.money import AmountError, amount_parse, from_minor_units, money_format, quantize, to_minor_units
 
-
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
 READ = "read"
 
@@ -83,9 +82,8 @@ def test_the_table_covers_both_languages_with_forty_inputs():
 
 
 def test_a_russian_page_refuses_in_russian():
-    with translation.override("ru"):
-        with pytest.raises(AmountError) as refused:
-            amount_parse("100,000", expected_currency="RUB", minimum="0.01", language="ru")
+    with translation.override("ru"), pytest.raises(AmountError) as refused:
+        amount_parse("100,000", expected_currency="RUB", minimum="0.01", language="ru")
     assert str(refused.value) == "Не удалось прочитать «100,000» как сумму. Напишите так: 1\u00a0500,50."
 
 

@@ -164,7 +164,8 @@ def test_the_refund_page_refunds_through_the_provider_and_shows_the_history(clie
 
     page = response.content.decode()
     assert "The refund is made" in page
-    assert 'data-testid="refunds"' in page and "RUB\u00a0400" in page
+    assert 'data-testid="refunds"' in page
+    assert "RUB\u00a0400" in page
     assert "At most RUB\u00a0600 can still be refunded." in bad.content.decode()
     assert Refund.objects.count() == 1
 
@@ -220,7 +221,8 @@ def test_a_callback_for_a_refund_the_provider_does_not_list_is_refused(client, c
     response = _sandbox_refund_post(client, donation.provider_reference, "sbr_nobody")
 
     assert response.status_code == 400
-    assert not Refund.objects.exists() and not ProviderEvent.objects.exists()
+    assert not Refund.objects.exists()
+    assert not ProviderEvent.objects.exists()
     assert _totals(campaign) == (Decimal("1500"), 1, 1)
 
 
@@ -338,7 +340,8 @@ def test_a_manager_refund_goes_through_stripe_refund_create(stripe_paid, manager
 
     assert (refund.state, refund.provider_reference) == (Refund.State.SUCCEEDED, "re_1")
     assert create.request.headers["Idempotency-Key"] == f"kindred-refund-{refund.idempotency_key}"
-    assert "payment_intent=pi_1" in create.request.body and "amount=50000" in create.request.body
+    assert "payment_intent=pi_1" in create.request.body
+    assert "amount=50000" in create.request.body
     assert _totals(fundraiser) == (Decimal("1000"), 1, 1)
 
 
@@ -399,7 +402,8 @@ def test_a_stripe_refund_in_another_currency_is_refused_and_changes_nothing(
     response = _stripe_post(client, "charge.refunded", {"id": "ch_1", "object": "charge", "payment_intent": "pi_1"})
 
     assert response.status_code == 400
-    assert not Refund.objects.exists() and not ProviderEvent.objects.exists()
+    assert not Refund.objects.exists()
+    assert not ProviderEvent.objects.exists()
     assert _totals(campaign) == (Decimal("1500"), 1, 1)
 
 
@@ -425,7 +429,9 @@ def yookassa_paid(campaign, settings):
     settings.PAYMENT_PROVIDER = "yookassa"
     settings.YOOKASSA_SHOP_ID = "100500"
     settings.YOOKASSA_SECRET_KEY = "test_secret"
-    donation = make_donation(campaign, amount="1500", provider="yookassa", reference="2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f")
+    donation = make_donation(
+        campaign, amount="1500", provider="yookassa", reference="2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f"
+    )
     services.donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
     return donation
 
@@ -469,12 +475,20 @@ def test_a_manager_refund_goes_through_yookassa_with_an_idempotence_key(
     assert (refund.state, refund.provider_reference) == (Refund.State.SUCCEEDED, "rf-1")
     assert create.request.headers["Idempotence-Key"] == f"kindred-refund-{refund.idempotency_key}"
     body = json.loads(create.request.body)
-    assert body["payment_id"] == "2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f" and body["amount"] == {"value": "400.00", "currency": "RUB"}
+    assert body["payment_id"] == "2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f"
+    assert body["amount"] == {
+        "value": "400.00",
+        "currency": "RUB",
+    }
     assert _totals(campaign) == (Decimal("1100"), 1, 1)
 
 
 def test_a_yookassa_dashboard_refund_arrives_by_refund_succeeded_once(yookassa_paid, provider_http, client, campaign):
-    provider_http.on("GET", "https://api.yookassa.ru/v3/payments/2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f", lambda r: (200, _yk_payment()))
+    provider_http.on(
+        "GET",
+        "https://api.yookassa.ru/v3/payments/2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f",
+        lambda r: (200, _yk_payment()),
+    )
     provider_http.on(
         "GET", "https://api.yookassa.ru/v3/refunds?", lambda r: (200, {"type": "list", "items": [_yk_refund()]})
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from fundraising.models import Campaign, Donation, Fundraiser, Team
-from fundraising.services import ALLOWED_TRANSITIONS, TransitionRefused, donation_transition, totals_aggregate
+from fundraising.services import ALLOWED_TRANSITIONS, TransitionRefused, donation_transition
 from tests.fundraising.helpers import make_donation
 
 pytestmark = pytest.mark.django_db
