@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
+from config.net import client_ip
 from members import services
 
 
@@ -24,6 +25,10 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html or (rendered.body if not text else ""),
         )
+
+    def get_client_ip(self, request):
+        """The address allauth's rate limits count by: the one ``config.net.client_ip`` gives."""
+        return client_ip(request) or super().get_client_ip(request)
 
 
 def axes_username(request, credentials):
