@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "DEFAULT_FROM_EMAIL": ("sender of outgoing mail", "Kindred <noreply@localhost>"),
     "TIME_ZONE": ("organisation's default IANA time zone", "Europe/Moscow"),
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
+    "PHONE_REGION": ("ISO 3166 country of phone numbers typed without a country code", "RU"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
     "TRUSTED_PROXY_COUNT": ("reverse proxies in front of the web process whose X-Forwarded-For is believed", "0"),
@@ -185,6 +186,7 @@ TIME_ZONE = env("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="RUB")
+PHONE_REGION = env("PHONE_REGION", default="RU").upper()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
@@ -345,6 +347,10 @@ DONATION_MIN = env("DONATION_MIN", default="100")
 DONATION_MAX = env("DONATION_MAX", default="1000000")
 PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3)
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
+# Monthly gifts: where a gift goes when its campaign ends, and how long a donor's link stays good.
+SUBSCRIPTIONS_GENERAL_FUND = env("SUBSCRIPTIONS_GENERAL_FUND", default="")
+SUBSCRIPTIONS_ON_CAMPAIGN_END = env("SUBSCRIPTIONS_ON_CAMPAIGN_END", default="general_fund")
+DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=60)
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
@@ -356,6 +362,12 @@ ENVIRONMENT.update(
         "DONATION_MAX": ("largest gift accepted online", "1000000"),
         "PENDING_DONATION_EXPIRE_DAYS": ("days after which an unpaid donation is cancelled", "3"),
         "ORGANISATION_NAME": ("the organisation's name on receipts", "Kindred Foundation"),
+        "SUBSCRIPTIONS_GENERAL_FUND": ("slug of the campaign monthly gifts move to when theirs ends", "(empty)"),
+        "SUBSCRIPTIONS_ON_CAMPAIGN_END": (
+            "general_fund (move monthly gifts on) or ask (pause them and ask the donor)",
+            "general_fund",
+        ),
+        "DONOR_LINK_MAX_AGE_DAYS": ("days a link to a donor's own page stays valid", "60"),
     }
 )
 

@@ -59,3 +59,15 @@ def totals_check():
 def rollups_check():
     """Nightly: the dashboard's daily money rollups against fresh aggregates."""
     return len(checks.rollups_check())
+
+
+@shared_task
+def subscriptions_charge_due():
+    """Every ten minutes: open the monthly gifts' months that are due and charge them (once each)."""
+    return services.subscriptions_charge_due()
+
+
+@shared_task
+def subscriptions_card_expiring():
+    """Daily: tell donors whose saved card is about to expire (once per card)."""
+    return services.subscriptions_card_expiring()

@@ -1,6 +1,6 @@
 """Reads of the check-in queue and the message centre, scoped to one community a manager manages."""
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -8,16 +8,20 @@ from communities.models import Membership
 from communities.routine.models import CheckinEntry
 from communities.routine.services.checkins import community_today
 from members.models import OutboundMessage
+from members.search import Fold, people_search
 
 
-def queue_of(community, *, assigned_to=None, now=None):
-    """Open entries that are not snoozed, oldest first, with the person and the assignee."""
+def queue_of(community, *, assigned_to=None, q="", now=None):
+    """Open entries that are not snoozed, oldest first, with the person and the assignee; `q` finds
+    people by name, e-mail or phone as members.search.people_search does."""
     today = community_today(community.timezone, now or timezone.now())
     entries = CheckinEntry.objects.filter(community=community, done_at__isnull=True).filter(
         Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
     )
     if assigned_to is not None:
         entries = entries.filter(assigned_to=assigned_to)
+    if q:
+        entries = people_search(entries, q, prefix="membership__user__")
     return entries.select_related("membership__user", "assigned_to").order_by("due_on", "pk")
 
 
@@ -53,5 +57,7 @@ def messages_of(community, *, status="", q=""):
     if status:
         messages = messages.filter(status=status)
     if q:
-        messages = messages.filter(Q(to_email__icontains=q) | Q(user__name__icontains=q))
+        fold = Fold(Value(q))
+        messages = messages.alias(_to=Fold("to_email"), _name=Fold("user__name"))
+        messages = messages.filter(Q(_to__contains=fold) | Q(_name__contains=fold))
     return messages.order_by("-created_at", "-pk").defer("body_text", "body_html", "headers")

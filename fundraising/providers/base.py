@@ -6,15 +6,17 @@ of a payment's refunds) and reads its callbacks. Monthly giving builds on the sa
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import reverse
 
 
-@dataclass(frozen=True)
-class PaymentStatus:
-    """The provider's own answer about a payment. `status`: pending, succeeded, failed or cancelled."""
+class PaymentStatus(NamedTuple):
+    """The provider's own answer about a payment. `status`: pending, succeeded, failed or cancelled.
+    A tuple too: `status, amount, currency = provider.fetch_payment(reference)`."""
 
     status: str
     amount: Decimal
@@ -55,6 +57,17 @@ class Callback:
     refund: str | None = None
 
 
+@dataclass(frozen=True)
+class SavedMethod:
+    """A payment method the provider keeps for later charges: its id (and customer, where the provider
+    has them), a label to show the donor ("Visa •••• 4242") and when the card expires."""
+
+    id: str
+    label: str = ""
+    expires_on: date | None = None
+    customer: str = ""
+
+
 class PaymentProvider:
     """A payment provider. Every method that talks to the provider raises ProviderUnavailable when the
     provider cannot be reached or refuses; callback reading raises CallbackInvalid.
@@ -62,10 +75,18 @@ class PaymentProvider:
     - create_payment(donation) -> (reference, checkout_url): idempotent per donation.
     - verify_callback(request) -> Callback.
     - payment_reference(callback) -> the payment's reference as Kindred stored it, or None.
-    - fetch_payment(reference) -> PaymentStatus.
+    - fetch_payment(reference) -> PaymentStatus (status, amount, currency).
     - refund_create(donation, refund) -> RefundStatus: idempotent per Refund (its idempotency_key).
     - fetch_refund(reference) -> RefundStatus.
     - fetch_refunds(payment_reference) -> list[RefundStatus]: every refund and chargeback of a payment.
+
+    Monthly gifts (fundraising.services.subscriptions) add three:
+    - create_recurring_payment(donation) -> (reference, checkout_url): like create_payment, and the
+      provider saves the payment method for later charges without the donor.
+    - saved_method(reference) -> SavedMethod or None: the method a succeeded first payment saved.
+    - charge_saved(donation, method, idempotency_key) -> (reference, status): charge a saved method
+      off-session; the same key never charges twice. Status as in fetch_payment; ProviderUnavailable
+      when the provider cannot be asked (the charge is then tried again with the same key).
     """
 
     name = ""
@@ -90,6 +111,15 @@ class PaymentProvider:
         raise NotImplementedError
 
     def fetch_refunds(self, payment_reference):
+        raise NotImplementedError
+
+    def create_recurring_payment(self, donation):
+        raise NotImplementedError
+
+    def saved_method(self, reference):
+        raise NotImplementedError
+
+    def charge_saved(self, *, donation, method, idempotency_key):
         raise NotImplementedError
 
     @staticmethod

@@ -3,15 +3,26 @@
 Refunds go through the Refund API against the session's payment intent; refunds made in Stripe's
 dashboard (charge.refunded, refund.*) and chargebacks (charge.dispute.*) arrive by webhook, and the
 payment's refunds and disputes are then listed from Stripe. A lost dispute counts as a refund.
+
+Monthly gifts use saved payment methods charged off-session, not Stripe Billing subscriptions. Kindred
+owns the schedule (the day of the month, pauses, amount changes, retries after 1, 3 and 7 days, the
+organisation's general fund when a campaign ends) for every provider alike, and each month is an
+ordinary donation with its own attribution; with Billing, Stripe would run a second schedule
+(invoices, smart retries, proration) that Kindred would have to mirror and keep in step through
+webhooks. So the first gift is a Checkout Session with `setup_future_usage=off_session` and a
+customer; each later month is a PaymentIntent confirmed off-session with that customer and payment
+method, under an idempotency key derived from the subscription, the month and the attempt. A card
+that needs the donor (authentication) fails the charge, and the donor updates the card by link.
 """
 
 import json
+from datetime import date
 
 import stripe
 from django.conf import settings
 
 from fundraising.money import from_minor_units, to_minor_units
-from fundraising.providers.base import Callback, PaymentProvider, PaymentStatus, RefundStatus
+from fundraising.providers.base import Callback, PaymentProvider, PaymentStatus, RefundStatus, SavedMethod
 from fundraising.services.errors import CallbackInvalid, ProviderUnavailable
 
 SESSION_EVENTS = {
@@ -33,7 +44,10 @@ def _key():
 class StripeProvider(PaymentProvider):
     name = "stripe"
 
-    def create_payment(self, donation):
+    def create_payment(self, donation, *, save_method=False):
+        extra, intent_data = {}, {"metadata": {"donation": str(donation.pk)}}
+        if save_method:
+            extra, intent_data["setup_future_usage"] = {"customer_creation": "always"}, "off_session"
         try:
             session = stripe.checkout.Session.create(
                 **_key(),
@@ -44,9 +58,10 @@ class StripeProvider(PaymentProvider):
                 customer_email=donation.donor_email or None,
                 client_reference_id=str(donation.pk),
                 metadata={"donation": str(donation.pk)},
-                payment_intent_data={"metadata": {"donation": str(donation.pk)}},
+                payment_intent_data=intent_data,
                 success_url=self.return_url(donation),
                 cancel_url=settings.SITE_URL + (donation.fundraiser or donation.campaign).get_absolute_url(),
+                **extra,
             )
         except stripe.StripeError as exc:
             raise ProviderUnavailable(str(exc)) from exc
@@ -90,9 +105,64 @@ class StripeProvider(PaymentProvider):
             sessions = stripe.checkout.Session.list(**_key(), payment_intent=callback.lookup, limit=1)
         except stripe.StripeError as exc:
             raise ProviderUnavailable(str(exc)) from exc
-        return sessions.data[0].id if sessions.data else None
+        # A monthly gift's later charges are payment intents without a session: Kindred stored the intent.
+        return sessions.data[0].id if sessions.data else callback.lookup
+
+    def create_recurring_payment(self, donation):
+        return self.create_payment(donation, save_method=True)
+
+    def saved_method(self, reference):
+        try:
+            session = stripe.checkout.Session.retrieve(
+                reference, api_key=settings.STRIPE_SECRET_KEY, expand=["payment_intent.payment_method"]
+            )
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        intent = session.payment_intent
+        if not intent or not session.customer or not intent.payment_method:
+            return None
+        method = intent.payment_method
+        card = getattr(method, "card", None)
+        if card is None:
+            return SavedMethod(id=method.id, customer=session.customer)
+        return SavedMethod(
+            id=method.id,
+            customer=session.customer,
+            label=f"{card.brand.title()} •••• {card.last4}",
+            expires_on=date(int(card.exp_year), int(card.exp_month), 1),
+        )
+
+    def charge_saved(self, *, donation, method, idempotency_key):
+        try:
+            intent = stripe.PaymentIntent.create(
+                api_key=settings.STRIPE_SECRET_KEY,
+                idempotency_key=idempotency_key,
+                amount=to_minor_units(donation.amount, donation.currency),
+                currency=donation.currency.lower(),
+                customer=method.customer,
+                payment_method=method.id,
+                off_session=True,
+                confirm=True,
+                description=self.description(donation),
+                metadata={"donation": str(donation.pk), "subscription": str(donation.subscription_id)},
+            )
+        except stripe.CardError as exc:
+            # Declined, or the card wants the donor present: the failed intent is in the error.
+            intent = (exc.json_body or {}).get("error", {}).get("payment_intent") or {}
+            return intent.get("id", ""), "failed"
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        return intent.id, self._intent_status(intent)
+
+    @staticmethod
+    def _intent_status(intent):
+        if intent.status == "succeeded":
+            return "succeeded"
+        return "failed" if intent.status in FAILED_INTENT else "pending"
 
     def fetch_payment(self, reference):
+        if reference.startswith("pi_"):
+            return self._fetch_intent(reference)
         try:
             session = stripe.checkout.Session.retrieve(reference, **_key())
             status = self._status(session)
@@ -100,6 +170,14 @@ class StripeProvider(PaymentProvider):
             raise ProviderUnavailable(str(exc)) from exc
         currency = session.currency.upper()
         return PaymentStatus(status, from_minor_units(session.amount_total, currency), currency)
+
+    def _fetch_intent(self, reference):
+        try:
+            intent = stripe.PaymentIntent.retrieve(reference, api_key=settings.STRIPE_SECRET_KEY)
+        except stripe.StripeError as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        currency = intent.currency.upper()
+        return PaymentStatus(self._intent_status(intent), from_minor_units(intent.amount, currency), currency)
 
     def _status(self, session):
         if session.payment_status in ("paid", "no_payment_required"):
@@ -113,6 +191,8 @@ class StripeProvider(PaymentProvider):
         return "pending"
 
     def _intent(self, reference):
+        if reference.startswith("pi_"):
+            return reference  # an off-session charge of a monthly gift
         intent = stripe.checkout.Session.retrieve(reference, **_key()).payment_intent
         return intent if isinstance(intent, str) or intent is None else intent.id
 

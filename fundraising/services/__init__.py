@@ -41,6 +41,18 @@ from fundraising.services.payments import (
 )
 from fundraising.services.refunds import RefundRefused, refund_request
 from fundraising.services.sandbox import sandbox_payment_complete, sandbox_refund
+from fundraising.services.subscriptions import (
+    SubscriptionRefused,
+    subscription_cancel,
+    subscription_card_update_start,
+    subscription_change,
+    subscription_pause,
+    subscription_resume,
+    subscription_start,
+    subscriptions_campaign_ended,
+    subscriptions_card_expiring,
+    subscriptions_charge_due,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -49,6 +61,7 @@ __all__ = [
     "FundraisingError",
     "PaymentMismatch",
     "ProviderUnavailable",
+    "SubscriptionRefused",
     "TransitionRefused",
     "RefundRefused",
     "UnknownPayment",
@@ -73,6 +86,15 @@ __all__ = [
     "refund_request",
     "sandbox_payment_complete",
     "sandbox_refund",
+    "subscription_cancel",
+    "subscription_card_update_start",
+    "subscription_change",
+    "subscription_pause",
+    "subscription_resume",
+    "subscription_start",
+    "subscriptions_campaign_ended",
+    "subscriptions_card_expiring",
+    "subscriptions_charge_due",
     "team_create",
     "totals_aggregate",
     "totals_recompute",

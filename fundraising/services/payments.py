@@ -39,6 +39,11 @@ logger = logging.getLogger(__name__)
 S = Donation.Status
 Source = DonationChange.Source
 
+# Called as hook(donation=..., now=...) after a subscription's donation changed status, once the
+# transaction that changed it commits (monthly gifts register theirs: fundraising.services.subscriptions).
+# A hook that fails is logged; the charging scan settles what it left.
+SETTLED_HOOKS = []
+
 # Refunds move a succeeded donation to refunded (fundraising.services.refunds). A failed or cancelled
 # gift the provider reports as paid becomes succeeded: money a donor paid is never dropped.
 ALLOWED_TRANSITIONS = {
@@ -72,6 +77,9 @@ def donation_transition(*, donation_id, to, now=None, source=Source.CALLBACK, by
         before = donation.status
         _apply(donation, to=to, now=now)
         history_record(donation, before=before, source=source, by=by, note=note, now=now)
+    if donation.subscription_id:
+        for hook in SETTLED_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(donation=donation, now=now), robust=True)
     return donation, True
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
-    initial = {"name": request.user.name, "email": request.user.email} if request.user.is_authenticated else {}
+    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
+    if request.user.is_authenticated:
+        initial.update(name=request.user.name, email=request.user.email)
     form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -33,15 +35,7 @@ def give(request, kind, slug):
             status = 429
         else:
             try:
-                _donation, checkout_url = services.donation_start(
-                    campaign=campaign,
-                    fundraiser=fundraiser,
-                    amount=form.cleaned_data["value"],
-                    donor=form.cleaned_data,
-                    user=request.user,
-                    language=translation.get_language(),
-                )
-                return redirect(checkout_url)
+                return redirect(_give_start(request, campaign, fundraiser, form.cleaned_data))
             except services.FundraisingError as exc:
                 form.add_error(None, str(exc))
     return render(
@@ -55,6 +49,23 @@ def give(request, kind, slug):
         },
         status=status,
     )
+
+
+def _give_start(request, campaign, fundraiser, data):
+    """Start a one-off or a monthly gift; returns the provider's checkout URL."""
+    common = {
+        "campaign": campaign,
+        "fundraiser": fundraiser,
+        "amount": data["value"],
+        "donor": data,
+        "user": request.user,
+        "language": translation.get_language(),
+    }
+    if data.get("frequency") == "monthly":
+        _subscription, checkout_url = services.subscription_start(day=data["day"], **common)
+    else:
+        _donation, checkout_url = services.donation_start(**common)
+    return checkout_url
 
 
 def _give_target(user, kind, slug):
@@ -72,7 +83,9 @@ def _give_target(user, kind, slug):
 
 
 def thanks(request, key):
-    donation = get_object_or_404(Donation.objects.select_related("campaign", "fundraiser"), idempotency_key=key)
+    donation = get_object_or_404(
+        Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
+    )
     target = donation.fundraiser or donation.campaign
     return render(
         request,
@@ -88,7 +101,9 @@ def thanks(request, key):
 
 def thanks_status(request, key):
     """The thank-you page's live part (htmx polls it until the payment is confirmed)."""
-    donation = get_object_or_404(Donation.objects.select_related("campaign", "fundraiser"), idempotency_key=key)
+    donation = get_object_or_404(
+        Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
+    )
     return render(
         request,
         "fundraising/_thanks_status.html",
@@ -108,7 +123,10 @@ def sandbox_checkout(request, reference):
     refund_form = SandboxRefundForm(request.POST if request.POST.get("outcome") == "refund" else None)
     if request.method == "POST" and request.POST.get("outcome") != "refund":
         services.sandbox_payment_complete(
-            reference=reference, succeed=request.POST.get("outcome") == "succeed", callback_url=callback_url
+            reference=reference,
+            succeed=request.POST.get("outcome") == "succeed",
+            card_fails=request.POST.get("card_fails") == "on",
+            callback_url=callback_url,
         )
         return redirect(payment.return_url)
     if refund_form.is_bound and refund_form.is_valid():

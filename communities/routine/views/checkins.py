@@ -28,11 +28,13 @@ def _render(request, template, community, tab, **context):
 def checkin_queue(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     mine = request.GET.get("mine") == "1"
-    entries = selectors_checkins.queue_of(community, assigned_to=request.user if mine else None)
+    q = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
+    entries = selectors_checkins.queue_of(community, assigned_to=request.user if mine else None, q=q)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "mine": mine,
+        "q": q,
         "managers": selectors_checkins.managers_of(community),
         "snoozed": selectors_checkins.snoozed_count(community),
         "log_form": LogCallForm(),

@@ -34,7 +34,7 @@ def refunds_from_donations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0004_donation_day_indexes'),
+        ('fundraising', '0006_monthly_gifts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
