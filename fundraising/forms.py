@@ -45,6 +45,7 @@ class AmountField(forms.CharField):
             return format_decimal(value, format="#,##0.##", locale=_locale())
         return value
 
+
 DAY_CHOICES = [(str(d), str(d)) for d in range(1, 32)]
 
 

@@ -200,6 +200,8 @@ def campaign_money(campaign):
         .get()
     )
     return {"confirmed": row.pop("raised_amount"), **row}
+
+
 def donor_gifts(email):
     """Every online or offline gift made under this e-mail (any status but abandoned), newest first."""
     return (
