@@ -158,7 +158,8 @@ class RefundSerializer(serializers.ModelSerializer):
 
 
 class RefundRequestSerializer(serializers.Serializer):
-    """A manager's refund: `amount` as plain "500.00" (empty: everything that remains), in the gift's currency."""
+    """A manager's refund: `amount` like "500.00" (empty: everything that remains), in the gift's currency;
+    read the way the request's language writes numbers, as on the pages."""
 
     amount = serializers.CharField(max_length=30, required=False, allow_blank=True)
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
@@ -272,7 +273,9 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         data = RefundRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            refund = services.refund_request(donation=donation, by=request.user, **data.validated_data)
+            refund = services.refund_request(
+                donation=donation, by=request.user, language=translation.get_language(), **data.validated_data
+            )
         except services.AmountInvalid as exc:
             raise ValidationError({"amount": [str(exc)]}) from exc
         except services.FundraisingError as exc:

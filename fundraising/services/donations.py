@@ -4,7 +4,7 @@ import logging
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.selectors import is_manager
@@ -50,9 +50,13 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
 
 
 def parse_amount(amount, expected_currency, *, currency=None):
-    """An online gift's amount (typed text or Decimal) within DONATION_MIN..MAX; AmountInvalid if not."""
+    """An online gift's amount (typed text or Decimal) within DONATION_MIN..MAX; AmountInvalid if not.
+
+    Typed text is read the way the active language writes numbers (fundraising.money.amount_parse).
+    """
+    language = translation.get_language() or "en"
     try:
-        return amount_parse(amount, currency=currency, expected_currency=expected_currency)
+        return amount_parse(amount, currency=currency, expected_currency=expected_currency, language=language)
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
 

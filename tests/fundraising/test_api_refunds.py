@@ -40,7 +40,7 @@ def test_a_manager_refunds_in_part_twice_and_lists_the_refunds(api, campaign, ma
     ("body", "field", "message"),
     [
         ({"amount": "1000.01"}, "amount", "At most RUB\u00a01,000 can still be refunded."),
-        ({"amount": "1 000,00"}, "amount", "Enter an amount as a number, like 500 or 500.50."),
+        ({"amount": "1 000,00"}, "amount", "We could not read “1 000,00” as an amount. Write it like 1,500.50."),
         ({"amount": "-1"}, "amount", "Enter an amount greater than zero."),
         ({"amount": "100", "currency": "USD"}, "amount", "This page takes RUB only."),
         ({"reason": "x" * 201}, "reason", "Ensure this field has no more than 200 characters."),
