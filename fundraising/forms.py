@@ -7,6 +7,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageFormField
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
 from fundraising.money import MAX_AMOUNT, AmountError, amount_parse
 
@@ -179,7 +180,7 @@ class FundraiserForm(forms.Form):
         required=False,
         help_text=_("Why this matters to you. Simple formatting and links."),
     )
-    cover = forms.ImageField(label=_("Image"), required=False)
+    cover = UploadedImageFormField(label=_("Image"), required=False)
 
 
 class FundraiserOpenForm(FundraiserForm):
