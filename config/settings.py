@@ -333,6 +333,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "CommunityKindEnum": "communities.models.Community.Kind",
         "CommunityVisibilityEnum": "communities.models.Community.Visibility",
         "EventVisibilityEnum": "events.models.Event.Visibility",
+        "SubscriptionStatusEnum": "fundraising.models.Subscription.Status",
+        "DonationStatusEnum": "fundraising.models.Donation.Status",
     }
 )
 
@@ -414,6 +416,11 @@ ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
 SUBSCRIPTIONS_GENERAL_FUND = env("SUBSCRIPTIONS_GENERAL_FUND", default="")
 SUBSCRIPTIONS_ON_CAMPAIGN_END = env("SUBSCRIPTIONS_ON_CAMPAIGN_END", default="general_fund")
 DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=60)
+# The organisation's legal details on donors' annual statements (for a tax deduction).
+ORGANISATION_INN = env("ORGANISATION_INN", default="")
+ORGANISATION_OGRN = env("ORGANISATION_OGRN", default="")
+ORGANISATION_ADDRESS = env("ORGANISATION_ADDRESS", default="")
+STATEMENT_FONT = env("STATEMENT_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
@@ -431,6 +438,13 @@ ENVIRONMENT.update(
             "general_fund",
         ),
         "DONOR_LINK_MAX_AGE_DAYS": ("days a link to a donor's own page stays valid", "60"),
+        "ORGANISATION_INN": ("the organisation's INN (tax number) on annual statements", "(empty)"),
+        "ORGANISATION_OGRN": ("the organisation's OGRN or registration number on annual statements", "(empty)"),
+        "ORGANISATION_ADDRESS": ("the organisation's legal address on annual statements", "(empty)"),
+        "STATEMENT_FONT": (
+            "a TrueType font with Cyrillic for annual statements (Helvetica, Latin only, if missing)",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        ),
     }
 )
 
