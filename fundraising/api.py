@@ -12,6 +12,7 @@ from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.sanitize import render_markdown
 from fundraising import selectors, services
 from fundraising.models import Campaign, Donation, Fundraiser, Team
 from fundraising.throttle import give_rate_limited
@@ -19,7 +20,16 @@ from fundraising.throttle import give_rate_limited
 TOTALS = ["raised_amount", "donor_count", "donation_count"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class StoryHtmlMixin(serializers.Serializer):
+    """`story` is the Markdown the author wrote; `story_html` is it rendered and sanitised."""
+
+    story_html = serializers.SerializerMethodField()
+
+    def get_story_html(self, obj) -> str:
+        return render_markdown(obj.story)
+
+
+class CampaignSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -33,6 +43,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "title",
             "summary",
             "story",
+            "story_html",
             "goal",
             "currency",
             "starts_on",
@@ -52,7 +63,7 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "url", "campaign", "name", "goal", *TOTALS]
 
 
-class FundraiserSerializer(serializers.ModelSerializer):
+class FundraiserSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     owner_name = serializers.SerializerMethodField()
 
@@ -67,6 +78,7 @@ class FundraiserSerializer(serializers.ModelSerializer):
             "event",
             "title",
             "story",
+            "story_html",
             "goal",
             "status",
             "owner_name",

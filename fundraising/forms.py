@@ -1,10 +1,16 @@
 """Forms validate what people type; services decide. Amounts are parsed by fundraising.money."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
-from fundraising.money import AmountError, amount_parse
+from fundraising.money import AmountError, amount_parse, currency_symbol
+
+MARKDOWN_HELP = _(
+    "An empty line starts a new paragraph; links work as they are. "
+    "**Bold**, *italic* and lists starting with “- ” are kept (Markdown)."
+)
 
 
 class GiveForm(forms.Form):
@@ -35,6 +41,7 @@ class GiveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
 
     def clean(self):
         data = super().clean()
@@ -57,7 +64,7 @@ class CampaignForm(forms.ModelForm):
     suggested = forms.CharField(
         label=_("Suggested amounts"),
         required=False,
-        help_text=_("Up to six amounts, separated by spaces."),
+        help_text=_("Up to six amounts in the campaign's currency, separated by spaces."),
     )
 
     class Meta:
@@ -67,13 +74,14 @@ class CampaignForm(forms.ModelForm):
             "summary",
             "story",
             "cover",
-            "goal",
             "currency",
+            "goal",
             "starts_on",
             "ends_on",
             "status",
             "allow_fundraisers",
         ]
+        help_texts = {"story": MARKDOWN_HELP, "goal": _("In the campaign's currency, chosen above.")}
         widgets = {
             "story": forms.Textarea(attrs={"rows": 8}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -88,6 +96,8 @@ class CampaignForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Campaign.Status.choices if c[0] != Campaign.Status.ENDED]
         if self.instance.pk:
             self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
+            if self.instance.donation_count:
+                self.fields["goal"].suffix = currency_symbol(self.instance.currency)
 
     def service_data(self):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
@@ -102,9 +112,14 @@ class FundraiserForm(forms.Form):
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text=_("Why this matters to you. Simple formatting and links."),
+        help_text=_("Why this matters to you."),
     )
     cover = forms.ImageField(label=_("Image"), required=False)
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].suffix = currency_symbol(currency)
+        self.fields["story"].help_text = format_lazy("{} {}", self.fields["story"].help_text, MARKDOWN_HELP)
 
 
 class FundraiserOpenForm(FundraiserForm):
@@ -117,7 +132,7 @@ class FundraiserOpenForm(FundraiserForm):
     )
 
     def __init__(self, *args, campaign, events=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, currency=campaign.currency, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(campaign=campaign)
         if events is None:
             del self.fields["event"]
@@ -127,7 +142,7 @@ class FundraiserOpenForm(FundraiserForm):
 
 class UpdateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP)
 
 
 class OfflineDonationForm(forms.Form):
@@ -145,6 +160,7 @@ class OfflineDonationForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fundraiser"].queryset = campaign.fundraisers.order_by("title")
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
 
 
 class RefundForm(forms.Form):

@@ -43,7 +43,9 @@ def fundraiser_open(request, slug):
 def fundraiser_edit(request, slug):
     fundraiser = selectors.fundraiser_for_owner(request.user, slug)
     initial = {"title": fundraiser.title, "goal": fundraiser.goal, "story": fundraiser.story}
-    form = FundraiserForm(request.POST or None, request.FILES or None, initial=initial)
+    form = FundraiserForm(
+        request.POST or None, request.FILES or None, initial=initial, currency=fundraiser.campaign.currency
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.fundraiser_edit(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
