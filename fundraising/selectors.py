@@ -139,6 +139,23 @@ def donations_recent_public(limit=8, **scope):
     )
 
 
+def donation_to_retry(key, campaign, fundraiser=None):
+    """The unpaid donation behind a "Try again" link (key: its idempotency key), or None.
+
+    Only a gift that did not go through, to the same page, is offered back; the key is known only to
+    the donor who was sent to the provider with it.
+    """
+    if not key:
+        return None
+    return Donation.objects.filter(
+        idempotency_key=key,
+        campaign=campaign,
+        fundraiser=fundraiser,
+        status__in=(S.PENDING, S.FAILED, S.CANCELLED),
+        offline=False,
+    ).first()
+
+
 def donations_for_campaign_manager(campaign):
     return Donation.objects.filter(campaign=campaign).select_related("fundraiser", "team", "recorded_by")
 

@@ -33,7 +33,7 @@ class StripeProvider(PaymentProvider):
                 client_reference_id=str(donation.pk),
                 metadata={"donation": str(donation.pk)},
                 success_url=self.return_url(donation),
-                cancel_url=settings.SITE_URL + (donation.fundraiser or donation.campaign).get_absolute_url(),
+                cancel_url=self.retry_url(donation),
             )
         except stripe.StripeError as exc:
             raise ProviderUnavailable(str(exc)) from exc
