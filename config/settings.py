@@ -106,6 +106,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'k
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s web, worker and beat share one file: WAL lets readers go on while one writes, a
+    # writer waits up to 20 s for another instead of failing with "database is locked", and
+    # transactions take the write lock when they begin, so two never deadlock upgrading a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -147,7 +156,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kindred] "
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{ORGANISATION_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]  # links in e-mails follow SITE_URL
 # Per-IP and per-key limits, kept in the shared cache.
 ACCOUNT_RATE_LIMITS = {
@@ -219,13 +229,15 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcasts (worker control, `celery inspect`): kombu's default is ./control in the checkout.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -325,7 +337,6 @@ YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY", default="")
 DONATION_MIN = env("DONATION_MIN", default="100")
 DONATION_MAX = env("DONATION_MAX", default="1000000")
 PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3)
-ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
@@ -336,7 +347,7 @@ ENVIRONMENT.update(
         "DONATION_MIN": ("smallest gift accepted, in the campaign's currency", "100"),
         "DONATION_MAX": ("largest gift accepted online", "1000000"),
         "PENDING_DONATION_EXPIRE_DAYS": ("days after which an unpaid donation is cancelled", "3"),
-        "ORGANISATION_NAME": ("the organisation's name on receipts", "Kindred Foundation"),
+        "ORGANISATION_NAME": ("the organisation's name: site title, e-mails, receipts", "Kindred Foundation"),
     }
 )
 

@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from members import services
@@ -10,6 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         user = services.user_find_by_email(email)
         language = services.recipient_language(user=user)
+        # allauth's own send_mail adds the site; its texts say "on {{ site_domain }}".
+        context = {"current_site": this_site(), "email": email, **context}
         with translation.override(language):
             rendered = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(rendered, "alternatives", []) if mime == "text/html"), "")
@@ -24,6 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html or (rendered.body if not text else ""),
         )
+
+
+def this_site():
+    """The deployment as allauth's templates name it: the organisation, at SITE_URL's host."""
+    return SimpleNamespace(name=settings.ORGANISATION_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 def axes_username(request, credentials):
