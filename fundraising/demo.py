@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from communities.demo import demo_communities
 from communities.models import Community, Membership
 from fundraising.models import Campaign, CampaignUpdate, Donation, Fundraiser, FundraiserUpdate, Team
 from fundraising.services import totals_recompute
+from members.demo import DEMO_DOMAIN, demo_people
 from members.models import User
 
 CAMPAIGNS = [
@@ -57,7 +59,7 @@ AMOUNTS = [300, 500, 500, 700, 1000, 1000, 1000, 1500, 2000, 3000, 5000, 10000]
 
 
 def seed(stdout):
-    communities = list(Community.objects.filter(visibility=Community.Visibility.PUBLIC).order_by("pk")[:2])
+    communities = list(demo_communities().filter(visibility=Community.Visibility.PUBLIC).order_by("pk")[:2])
     if not communities or Campaign.objects.filter(slug=CAMPAIGNS[0]["slug"]).exists():
         return
     rng = random.Random(2026)  # the same demo every time
@@ -98,7 +100,9 @@ def _campaign(rng, community, spec):
 
 
 def _member(community, role=None):
-    memberships = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
+    memberships = Membership.objects.filter(
+        community=community, status=Membership.Status.ACTIVE, user__in=demo_people()
+    )
     if role:
         memberships = memberships.filter(role=role)
     membership = memberships.select_related("user").order_by("pk").first()
@@ -107,9 +111,9 @@ def _member(community, role=None):
 
 def _fundraisers(rng, campaign):
     owners = list(
-        User.objects.filter(
-            memberships__community=campaign.community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("pk")[:12]
+        demo_people()
+        .filter(memberships__community=campaign.community, memberships__status=Membership.Status.ACTIVE)
+        .order_by("pk")[:12]
     )
     volunteer = User.objects.filter(email="volunteer@kindred.test").first()
     if volunteer and volunteer not in owners:
@@ -145,7 +149,7 @@ def _donations(rng, campaign, fundraisers, count):
         fundraiser = rng.choice(fundraisers) if fundraisers and rng.random() < 0.6 else None
         donor = rng.randrange(count // 2 + 1)  # some people give more than once
         when = now - timedelta(minutes=rng.randrange(60 * 24 * 40))
-        email = f"donor{donor}@example.org"
+        email = f"donor{donor}@donors.{DEMO_DOMAIN}"
         rows.append(
             Donation(
                 campaign=campaign,
