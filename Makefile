@@ -40,6 +40,7 @@ run: install messages
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  Kindred is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  E-mails it sends, readable:  http://127.0.0.1:$(PORT)/dev/outbox/"
 	@echo
 	KINDRED_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
