@@ -34,6 +34,7 @@ messages: install
 # Development defaults: SQLite and a file broker under var/, console e-mail. DATABASE_URL and
 # REDIS_URL from the environment take precedence.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --no-input

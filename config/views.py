@@ -1,12 +1,37 @@
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from config import health
+from events import selectors as event_selectors
+from events.models import Event
+from fundraising import selectors as fundraising_selectors
+from fundraising.models import Campaign
 
 
 def home(request):
-    return render(request, "home.html")
+    """What a visitor can do today first: running campaigns and upcoming events, then communities."""
+    campaigns = (
+        fundraising_selectors.campaigns_visible_to(request.user)
+        .filter(status=Campaign.Status.ACTIVE)
+        .order_by(F("ends_on").asc(nulls_last=True), "-created_at")[:3]
+    )
+    events = event_selectors.with_counts(
+        event_selectors.events_visible_to(request.user)
+        .filter(status=Event.Status.PUBLISHED, ends_at__gte=timezone.now())
+        .select_related("community")
+    ).order_by("starts_at")[:3]
+    return render(
+        request,
+        "home.html",
+        {
+            "campaigns": campaigns,
+            "events": events,
+            "viewer_zone": timezone.get_current_timezone(),
+        },
+    )
 
 
 @never_cache
