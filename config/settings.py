@@ -141,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "members:account"
+LOGIN_REDIRECT_URL = "after_sign_in"  # managers land on their dashboard, others on their account
 LOGIN_URL = "account_login"
 
 # django-allauth: e-mail is the login, verified before the first sign-in.

@@ -16,6 +16,8 @@ admin.site.site_title = "Kindred"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.after_sign_in, name="after_sign_in"),
+    path("manage/", views.manage_home, name="manage_home"),
     path("i18n/setlang/", member_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
