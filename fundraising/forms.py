@@ -163,6 +163,15 @@ class OfflineDonationForm(forms.Form):
         self.fields["amount"].suffix = currency_symbol(campaign.currency)
 
 
+class OwnerOfflineDonationForm(OfflineDonationForm):
+    """What a fundraiser's owner collected in cash or by transfer; credited to their own fundraiser."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, campaign=campaign, **kwargs)
+        del self.fields["fundraiser"]
+        self.fields["note"].label = _("How it came (cash at my birthday, a transfer to my card…)")
+
+
 class RefundForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount refunded"),

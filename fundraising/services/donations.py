@@ -122,6 +122,62 @@ def donation_record_offline(
     return donation
 
 
+@transaction.atomic
+def donation_record_offline_by_owner(
+    *, fundraiser, actor, amount, donor_name="", donor_email="", anonymous=False, note="", now=None
+):
+    """A fundraiser's owner records cash or a transfer they collected for their own fundraiser.
+
+    The gift waits, pending and not counted, until one of the campaign's managers confirms it
+    (donation_offline_confirm): a volunteer cannot raise their own total on their word alone.
+    Raises FundraisingError (not the owner, fundraiser closed) or AmountInvalid.
+    """
+    if not actor.is_authenticated or fundraiser.owner_id != actor.pk:
+        raise FundraisingError(_("Only the fundraiser's owner may record gifts for it."))
+    if not fundraiser.is_active:
+        raise FundraisingError(_("This fundraiser is not taking donations."))
+    try:
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+    return Donation.objects.create(
+        campaign_id=fundraiser.campaign_id,
+        fundraiser=fundraiser,
+        team_id=fundraiser.team_id,
+        amount=value,
+        currency=fundraiser.campaign.currency,
+        donor_name=donor_name.strip(),
+        donor_email=donor_email.strip(),
+        donor_key=donor_key_for(donor_email),
+        anonymous=anonymous,
+        provider="offline",
+        offline=True,
+        recorded_by=actor,
+        offline_note=note.strip(),
+        created_at=now or timezone.now(),
+    )
+
+
+def _offline_awaiting(donation, actor):
+    require_manager(actor, donation.campaign.community)
+    if not (donation.offline and donation.status == Donation.Status.PENDING):
+        raise FundraisingError(_("This gift is not waiting for confirmation."))
+
+
+def donation_offline_confirm(*, donation, actor, now=None):
+    """A manager confirms an owner's offline gift: it counts in the totals from now on, once."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now)
+    return donation
+
+
+def donation_offline_reject(*, donation, actor, now=None):
+    """A manager turns down an owner's offline gift (the money never reached the organisation)."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(donation_id=donation.pk, to=Donation.Status.CANCELLED, now=now)
+    return donation
+
+
 def donation_refund(*, donation, actor, amount=None, reason="", now=None):
     """A manager records a refund (made at the provider or in cash); totals go down by it."""
     require_manager(actor, donation.campaign.community)

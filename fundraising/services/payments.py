@@ -191,7 +191,9 @@ def donations_expire_pending(*, now=None):
     """Cancel donations left pending longer than PENDING_DONATION_EXPIRE_DAYS. Returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PENDING_DONATION_EXPIRE_DAYS)
-    ids = list(Donation.objects.filter(status=S.PENDING, created_at__lt=cutoff).values_list("pk", flat=True)[:2000])
+    # Offline gifts an owner recorded wait for a manager, however long that takes.
+    stale = Donation.objects.filter(status=S.PENDING, created_at__lt=cutoff, offline=False)
+    ids = list(stale.values_list("pk", flat=True)[:2000])
     expired = 0
     for donation_id in ids:
         _, changed = donation_transition(donation_id=donation_id, to=S.CANCELLED, now=now)

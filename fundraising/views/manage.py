@@ -98,6 +98,7 @@ def _donations_filtered(campaign, params):
 def donations(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
     page = Paginator(_donations_filtered(campaign, request.GET), 50).get_page(request.GET.get("page"))
+    awaiting = selectors.donations_for_campaign_manager(campaign).filter(offline=True, status=Donation.Status.PENDING)
     return render(
         request,
         "fundraising/donations_manage.html",
@@ -106,6 +107,7 @@ def donations(request, slug):
             "page": page,
             "statuses": Donation.Status.choices,
             "refund_form": RefundForm(),
+            "awaiting": awaiting.order_by("created_at")[:100],
             "query": request.GET.get("q", ""),
             "status": request.GET.get("status", ""),
         },
@@ -212,6 +214,23 @@ def refund(request, slug, donation_id):
         "fundraising/refund_form.html",
         {"form": form, "campaign": campaign, "donation": donation},
     )
+
+
+@login_required
+@require_POST
+def offline_decide(request, slug, donation_id, decision):
+    """Confirm (it counts from now on) or reject an offline gift a fundraiser's owner recorded."""
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    decide = services.donation_offline_confirm if decision == "confirm" else services.donation_offline_reject
+    try:
+        decide(donation=donation, actor=request.user)
+    except services.FundraisingError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("The gift is confirmed and counted.") if decision == "confirm" else _("The gift is turned down.")
+        messages.success(request, done)
+    return redirect("fundraising:manage_donations", slug=slug)
 
 
 def _fundraiser_for_manager(user, slug):
