@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from communities.dashboard import dashboard_build, period_for, scope_zone  # noqa: E402
+from communities.insights.selectors import dashboard_build, period_for, scope_zone  # noqa: E402
 from communities.models import Community  # noqa: E402
 from fundraising.models import Donation  # noqa: E402
 from members.models import User  # noqa: E402

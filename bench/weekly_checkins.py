@@ -117,7 +117,7 @@ def main():
     import django
 
     django.setup()
-    from communities.services import checkin_messages, checkins, digest
+    from communities.routine.services import checkin_messages, checkins, digest
     from members.services import messages as member_services
 
     # Delivery is the workers' job: the bench measures the scans and the ledger writes.

@@ -1,15 +1,6 @@
 from django.contrib import admin
 
-from communities.models import (
-    Announcement,
-    Community,
-    ContactLog,
-    Invitation,
-    InviteLink,
-    MemberImport,
-    Membership,
-    Tag,
-)
+from communities.models import Announcement, Community, Invitation, InviteLink, Membership, Tag
 
 
 class MembershipInline(admin.TabularInline):
@@ -65,53 +56,3 @@ class AnnouncementAdmin(admin.ModelAdmin):
     list_display = ["title", "community", "author", "published_at", "recipients"]
     list_filter = ["community"]
     search_fields = ["title", "body"]
-
-
-@admin.register(ContactLog)
-class ContactLogAdmin(admin.ModelAdmin):
-    list_display = ["membership", "kind", "outcome", "follow_up_on", "author", "created_at"]
-    list_filter = ["kind", "outcome"]
-    raw_id_fields = ["membership"]
-
-
-@admin.register(MemberImport)
-class MemberImportAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "community", "status", "total_rows", "created_count", "updated_count", "skipped_count"]
-    list_filter = ["status", "community"]
-    readonly_fields = ["content", "errors"]
-
-
-from communities.models import CheckinEntry, OnboardingStep  # noqa: E402
-
-
-@admin.register(CheckinEntry)
-class CheckinEntryAdmin(admin.ModelAdmin):
-    list_display = ["membership", "community", "reason", "due_on", "snoozed_until", "assigned_to", "done_at"]
-    list_filter = ["reason", ("done_at", admin.EmptyFieldListFilter)]
-    search_fields = ["membership__user__email", "membership__user__name", "community__name"]
-    raw_id_fields = ["membership", "community", "assigned_to"]
-    date_hierarchy = "due_on"
-
-
-@admin.register(OnboardingStep)
-class OnboardingStepAdmin(admin.ModelAdmin):
-    list_display = ["community", "week", "subject_en", "enabled", "updated_at"]
-    list_filter = ["week", "enabled"]
-    search_fields = ["community__name", "subject_en", "subject_ru"]
-    raw_id_fields = ["community"]
-
-
-from communities.models import CallToAction, CallToActionResponse  # noqa: E402
-
-
-@admin.register(CallToAction)
-class CallToActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "community", "author", "recipients", "created_at"]
-    search_fields = ["title", "community__name"]
-    raw_id_fields = ["community", "author"]
-
-
-@admin.register(CallToActionResponse)
-class CallToActionResponseAdmin(admin.ModelAdmin):
-    list_display = ["call", "membership", "opened_at", "responded_at"]
-    raw_id_fields = ["call", "membership", "message"]

@@ -1,10 +1,10 @@
-from django.urls import include, path
+from django.urls import path
 
 from communities.views import manage, public
 
-app_name = "communities"
-
-# Public pages and membership flows first, then manager pages, then the directory.
+# Public pages and membership flows first, then manager pages. config/urls.py mounts these under /c/
+# in the "communities" namespace together with the directory (communities/crm), the manager's routine
+# (communities/routine) and the dashboard (communities/insights).
 urlpatterns = [
     path("", public.community_list, name="list"),
     path("new/", public.community_create, name="create"),
@@ -40,8 +40,4 @@ urlpatterns = [
     path("<slug:slug>/manage/roles/", manage.manage_roles, name="manage_roles"),
     path("<slug:slug>/manage/roles/<int:pk>/role/", manage.manage_person_role, name="manage_person_role"),
     path("<slug:slug>/manage/roles/<int:pk>/remove/", manage.manage_person_remove, name="manage_person_remove"),
-    # The member directory (communities/urls_directory.py, names prefixed directory_) owns manage/people/.
-    path("<slug:slug>/manage/people/", include("communities.urls_directory")),
-    path("", include("communities.urls_checkins")),  # check-in queue, onboarding, message centre
-    path("<slug:slug>/manage/dashboard/", include("communities.urls_dashboard")),
 ]

@@ -3,10 +3,10 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from communities.api import checkins as checkins_api
 from communities.api import communities as communities_api
-from communities.api import dashboard as dashboard_api
-from communities.api import directory as directory_api
+from communities.crm import api as directory_api
+from communities.insights import api as dashboard_api
+from communities.routine import api as checkins_api
 from events import api as events_api
 from fundraising import api as fundraising_api
 from members import api as members_api

@@ -14,8 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("kindred")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(related_name="tasks_directory")  # communities/tasks_directory.py
-app.autodiscover_tasks(related_name="tasks_checkins")  # communities/tasks_checkins.py
 
 app.conf.beat_schedule = {
     "events-reminders-send": {

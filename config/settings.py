@@ -32,6 +32,7 @@ ENVIRONMENT = {
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
+    "TRUSTED_PROXY_COUNT": ("reverse proxies in front of the web process whose X-Forwarded-For is believed", "0"),
 }
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -39,6 +40,9 @@ SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# How many proxies we run in front of the web process (nginx = 1; a load balancer and nginx = 2).
+# Every consumer of the client's address reads it through config.net.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +64,10 @@ INSTALLED_APPS = [
     "communities",
     "events",
     "fundraising",
+    # The manager's routine and the figures, on top of the four apps (see README, Architecture).
+    "communities.crm",
+    "communities.routine",
+    "communities.insights",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +163,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"  # also takes the client address from config.net
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{ORGANISATION_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]  # links in e-mails follow SITE_URL
@@ -176,6 +185,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "members.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# The same address as every other limit (instead of django-ipware's own reading of the headers).
+AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
@@ -263,7 +274,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Per client (config.net.client_ip) or per signed-in person; giving adds its own limit
+    # (fundraising.throttle.GiveThrottle, shared with the web form: 10 per address per 10 minutes).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttling.AnonReadThrottle",
+        "config.throttling.UserReadThrottle",
+        "config.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon_read": "60/min", "user_read": "600/min", "write": "60/min"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kindred API",
@@ -278,7 +297,7 @@ SPECTACULAR_SETTINGS = {
 # Choice sets that share a field name with others ("kind", "status") get their own schema names.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {
-        "ContactKindEnum": "communities.models.ContactLog.Kind",
+        "ContactKindEnum": "communities.crm.models.ContactLog.Kind",
         "MembershipStatusEnum": "communities.models.Membership.Status",
         "CommunityKindEnum": "communities.models.Community.Kind",
         "CommunityVisibilityEnum": "communities.models.Community.Visibility",

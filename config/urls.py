@@ -4,11 +4,28 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from communities.urls_dashboard import organisation_urlpatterns as organisation_dashboard_urls
-from communities.views import mobilisation as mobilisation_views
+from communities import urls as community_urls
+from communities.crm import urls as crm_urls
+from communities.insights import urls as insights_urls
+from communities.routine import urls as routine_urls
+from communities.routine.views import mobilisation as mobilisation_views
 from config import views
 from members import views as member_views
 from members import views_jobs as member_jobs_views
+
+# /c/...: one "communities" namespace for a community's pages, built from the core app and the rooms on
+# top of it, so the core never imports them: the member directory (names prefixed directory_) owns
+# manage/people/, the manager's routine its check-in, onboarding, message and call pages, the dashboard
+# manage/dashboard/.
+community_patterns = (
+    [
+        *community_urls.urlpatterns,
+        path("<slug:slug>/manage/people/", include(crm_urls.urlpatterns)),
+        *routine_urls.urlpatterns,
+        path("<slug:slug>/manage/dashboard/", include(insights_urls.urlpatterns)),
+    ],
+    "communities",
+)
 
 admin.site.site_header = "Kindred"
 admin.site.site_title = "Kindred"
@@ -21,11 +38,11 @@ urlpatterns = [
     path("i18n/setlang/", member_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
-    path("c/<slug:slug>/manage/import/", include("members.urls_import")),
+    path("c/<slug:slug>/manage/import/", include(crm_urls.import_urlpatterns)),
     path("", include("events.urls")),  # /events/... and /c/<slug>/events/..., before "c/"
     path("", include("fundraising.urls")),
-    path("c/", include("communities.urls")),
-    path("staff/dashboard/", include(organisation_dashboard_urls)),
+    path("c/", include(community_patterns)),
+    path("staff/dashboard/", include(insights_urls.organisation_urlpatterns)),
     path("staff/jobs/", member_jobs_views.jobs_page, name="staff_jobs"),
     path("go/<str:token>/", mobilisation_views.call_to_action_go, name="call_to_action_go"),
     path("dev/outbox/", member_views.outbox, name="dev_outbox"),

@@ -5,17 +5,16 @@ fundraiser's owner; everyone else gets the public fields.
 """
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from config.sanitize import render_markdown
 from fundraising import selectors, services
 from fundraising.models import Campaign, Donation, Fundraiser, Team
-from fundraising.throttle import give_rate_limited
+from fundraising.throttle import GiveThrottle
 
 TOTALS = ["raised_amount", "donor_count", "donation_count"]
 
@@ -196,6 +195,11 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
                 donations = donations.filter(**{f"{field}_id": value}) if value.isdigit() else donations.none()
         return donations
 
+    def get_throttles(self):
+        # Starting a gift also counts against the give limit the web form shares.
+        throttles = super().get_throttles()
+        return [*throttles, GiveThrottle()] if self.action == "create" else throttles
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         user = self.request.user
@@ -221,8 +225,6 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def create(self, request, *args, **kwargs):
         data = DonationStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if give_rate_limited(request):
-            raise Throttled(detail=_("Too many attempts from your network. Please wait a few minutes."))
         campaign, fundraiser = self._target(data.validated_data)
         try:
             donation, checkout_url = services.donation_start(

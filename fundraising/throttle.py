@@ -1,13 +1,35 @@
-"""How many donations one network may start: a counter per IP address in the shared cache."""
+"""How many donations one network may start: a counter per client address in the shared cache.
+
+The web form and the API share the counter; the API applies it as its "give" throttle scope.
+"""
 
 from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
 
-GIVE_LIMIT = 10  # donations started per IP address ...
+from config.net import client_ip
+
+GIVE_LIMIT = 10  # donations started per client address ...
 GIVE_WINDOW_SECONDS = 600  # ... per ten minutes
 
 
-def give_rate_limited(request):
-    """Count this attempt; True once the address has started more than GIVE_LIMIT in the window."""
-    key = f"fundraising:give:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, GIVE_WINDOW_SECONDS)
-    return cache.incr(key) > GIVE_LIMIT
+def give_rate_limited(request) -> bool:
+    """Count this attempt; True once the client address (``config.net.client_ip``) has started more
+    than GIVE_LIMIT donations in the current window."""
+    key = f"fundraising:give:{client_ip(request)}"
+    if cache.add(key, 1, GIVE_WINDOW_SECONDS):
+        return GIVE_LIMIT < 1
+    try:
+        return cache.incr(key) > GIVE_LIMIT
+    except ValueError:  # the window ended between add() and incr(): this attempt opens the next one
+        cache.set(key, 1, GIVE_WINDOW_SECONDS)
+        return GIVE_LIMIT < 1
+
+
+class GiveThrottle(BaseThrottle):
+    """The API's "give" scope: starting a donation counts against the same limit as the web form."""
+
+    def allow_request(self, request, view):
+        return not give_rate_limited(request)
+
+    def wait(self):
+        return GIVE_WINDOW_SECONDS

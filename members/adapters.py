@@ -5,6 +5,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from config.net import client_ip
 from members import services
 
 
@@ -30,6 +31,10 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=text,
             body_html=html or (rendered.body if not text else ""),
         )
+
+    def get_client_ip(self, request):
+        """The address allauth's rate limits count by: the one ``config.net.client_ip`` gives."""
+        return client_ip(request) or super().get_client_ip(request)
 
 
 def this_site():

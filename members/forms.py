@@ -108,21 +108,3 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and my data will be deleted for good."),
         error_messages={"required": _("Tick this box to confirm.")},
     )
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Up to 5 MB. Save your spreadsheet as CSV (comma or semicolon separated)."),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
-    )
-
-    def clean_file(self):
-        from members.imports import MAX_BYTES
-
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than 5 MB. Split it into smaller files and import them one by one.")
-            )
-        return upload

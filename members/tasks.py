@@ -24,18 +24,3 @@ def messages_requeue_stale():
 def engagement_refresh():
     """Nightly: engagement scores and levels, last activity, lapsed stages. Safe to run any time."""
     return services.engagement_refresh()
-
-
-@shared_task
-def member_import_run(import_id):
-    try:
-        services.member_import_run(import_id=import_id)
-    except Exception:
-        # A row that breaks the worker must not loop for ever: the manager sees the import failed.
-        services.member_import_fail(import_id=import_id)
-        raise
-
-
-@shared_task
-def member_imports_resume():
-    return services.member_imports_resume()

@@ -19,7 +19,7 @@ COUNTED = [
     "members.Activity",
     "communities.Community",
     "communities.Membership",
-    "communities.CheckinEntry",
+    "routine.CheckinEntry",
     "events.Event",
     "events.Registration",
     "fundraising.Campaign",

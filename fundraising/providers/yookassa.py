@@ -12,6 +12,7 @@ from yookassa import Configuration, Payment
 from yookassa.domain.common import SecurityHelper
 from yookassa.domain.notification import WebhookNotificationFactory
 
+from config.net import client_ip
 from fundraising.money import quantize
 from fundraising.providers.base import PaymentProvider
 from fundraising.services.errors import CallbackInvalid, ProviderUnavailable
@@ -42,7 +43,8 @@ class YooKassaProvider(PaymentProvider):
         return payment.id, payment.confirmation.confirmation_url
 
     def verify_callback(self, request):
-        if not SecurityHelper().is_ip_trusted(request.META.get("REMOTE_ADDR", "0.0.0.0")):  # noqa: S104
+        # Behind our proxies the sender is the client address they report, not REMOTE_ADDR.
+        if not SecurityHelper().is_ip_trusted(client_ip(request) or "0.0.0.0"):  # noqa: S104
             raise CallbackInvalid("Notification from an address YooKassa does not use.")
         try:
             payload = json.loads(request.body)

@@ -26,9 +26,11 @@ def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
     initial = _give_initial(request, campaign, fundraiser)
     form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):
             form.add_error(None, _("Too many attempts from your network. Please wait a few minutes."))
+            status = 429
         else:
             try:
                 _donation, checkout_url = services.donation_start(
@@ -51,6 +53,7 @@ def give(request, kind, slug):
             "form": form,
             "is_test": get_provider().is_test,
         },
+        status=status,
     )
 
 

@@ -1,7 +1,7 @@
 """Writes about people, split by area. Callers import from here: `from members import services`.
 
 messages.py: the outbound message ledger; accounts.py: profile, consents, tokens, personal data;
-activity.py: the activity log and engagement; member_imports.py: CSV imports into a community.
+activity.py: the activity log.
 """
 
 from members.services.accounts import (
@@ -28,15 +28,6 @@ from members.services.activity import (
     activity_record_many,
     engagement_refresh,
 )
-from members.services.member_imports import (
-    IMPORT_BATCH_SIZE,
-    member_import_cancel,
-    member_import_confirm,
-    member_import_create,
-    member_import_fail,
-    member_import_run,
-    member_imports_resume,
-)
 from members.services.messages import (
     CATEGORY_CONSENTS,
     UNSUBSCRIBE_SALT,
@@ -60,7 +51,6 @@ __all__ = [
     "CATEGORY_CONSENTS",
     "CONSENT_FIELDS",
     "ENGAGING_ACTIVITIES",
-    "IMPORT_BATCH_SIZE",
     "PROFILE_FIELDS",
     "UNSUBSCRIBE_SALT",
     "MemberError",
@@ -73,12 +63,6 @@ __all__ = [
     "consents_allow",
     "consents_current",
     "engagement_refresh",
-    "member_import_cancel",
-    "member_import_confirm",
-    "member_import_create",
-    "member_import_fail",
-    "member_import_run",
-    "member_imports_resume",
     "message_deliver",
     "message_queue",
     "message_render",

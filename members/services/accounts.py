@@ -173,7 +173,8 @@ def user_data_export(*, user, now=None):
     Managers' notes about them are not theirs to read: of contacts only the kind and date are given,
     and notes are left out.
     """
-    from communities.models import ContactLog, Membership
+    from communities.crm.models import ContactLog
+    from communities.models import Membership
 
     memberships = Membership.objects.filter(user=user).select_related("community").prefetch_related("tags")
     contacts = ContactLog.objects.filter(membership__user=user).exclude(kind=ContactLog.Kind.NOTE)

@@ -50,7 +50,7 @@ def activity_record_many(activities):
 
 def engagement_refresh(*, now=None):
     """Scores, levels, last activity and lapsed stages of every active membership (see engagement.py)."""
-    from members import engagement
+    from communities import engagement
 
     return engagement.engagement_refresh(now=now)
 

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from communities.models import CheckinEntry, Community, Membership
+from communities.models import Community, Membership
+from communities.routine.models import CheckinEntry
 from events.models import Event, Registration
 from fundraising.models import Campaign, Donation, Fundraiser, Team
 from fundraising.services.rollups import donation_days_rebuild

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communities.models import CheckinEntry, ContactLog
+from communities.crm.models import ContactLog
+from communities.routine.models import CheckinEntry
 from members.models import OutboundMessage
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import signing
 
-from communities.models import CheckinEntry
-from communities.services import checkin_messages
+from communities.routine.models import CheckinEntry
+from communities.routine.services import checkin_messages
 from members.models import Activity, OutboundMessage
 from members.services import unsubscribe_read
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory

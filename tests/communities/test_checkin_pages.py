@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communities.models import CheckinEntry, ContactLog, Membership, OnboardingStep
+from communities.crm.models import ContactLog
+from communities.models import Membership
+from communities.routine.models import CheckinEntry, OnboardingStep
 from members.models import OutboundMessage
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
@@ -248,7 +250,7 @@ def test_the_manage_tabs_lead_to_check_ins_and_messages(client, cast):
 def test_a_left_member_is_not_reachable_through_the_queue(cast):
     entry = entry_for(cast["community"])
     Membership.objects.filter(pk=entry.membership_id).update(status="left")
-    from communities.services import checkins
+    from communities.routine.services import checkins
 
     checkins.checkins_refresh()
     entry.refresh_from_db()

@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from communities.services import onboarding
-from communities.tasks_checkins import digests_send, onboarding_send
+from communities.routine.services import onboarding
+from communities.routine.tasks import digests_send, onboarding_send
 from members.models import JobRun, OutboundMessage
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 from tests.members.test_worker import wait_for, worker  # noqa: F401

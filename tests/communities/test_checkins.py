@@ -6,9 +6,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from communities.models import CheckinEntry, ContactLog, Membership
-from communities.services import CommunityError, checkins
-from communities.tasks_checkins import checkins_refresh
+from communities.crm.models import ContactLog
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services import checkins
+from communities.routine.tasks import checkins_refresh
+from communities.services import CommunityError
 from events.models import Event
 from fundraising.models import Campaign, Donation, Fundraiser
 from members.models import Activity

@@ -5,9 +5,11 @@ from datetime import date, datetime
 
 import pytest
 
-from communities.models import ContactLog, Membership, Tag
-from communities.services import CommunityError, crm
-from communities.tasks_directory import directory_message_batch_task
+from communities.crm.models import ContactLog
+from communities.crm.services import contacts as crm
+from communities.crm.tasks import directory_message_batch_task
+from communities.models import Membership, Tag
+from communities.services import CommunityError
 from members.models import Activity, OutboundMessage, User
 from tests.communities.directory_support import cast  # noqa: F401
 from tests.factories import MembershipFactory

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from communities.dashboard import dashboard_build, period_for
+from communities.insights.selectors import dashboard_build, period_for
 from tests.communities.dashboard_support import MSK, NOW, frozen, world  # noqa: F401
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from communities.dashboard import dashboard_build, period_for
+from communities.insights.selectors import dashboard_build, period_for
 from communities.models import Membership
 from fundraising.models import Donation
 from fundraising.services.rollups import donation_days_rebuild

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from communities.dashboard import dashboard_build, period_for
+from communities.insights.selectors import dashboard_build, period_for
 from fundraising import tasks
 from fundraising.models import Donation, DonationDay
 from fundraising.services.rollups import donation_days_refresh

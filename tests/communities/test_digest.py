@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from communities.models import CheckinEntry, Membership
-from communities.services import digest
-from communities.tasks_checkins import digests_send
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services import digest
+from communities.routine.tasks import digests_send
 from events.models import Event, Registration
 from fundraising.models import Campaign, Donation
 from members.models import OutboundMessage

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from communities.crm.selectors import DirectoryFilters, directory_memberships
 from communities.models import Membership, Tag
-from communities.selectors_directory import DirectoryFilters, directory_memberships
 from members.models import User
 from tests.communities.directory_support import cast  # noqa: F401
 from tests.factories import MembershipFactory, UserFactory

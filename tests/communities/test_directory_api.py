@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from communities.models import ContactLog, Membership, Tag
+from communities.crm.models import ContactLog
+from communities.models import Membership, Tag
 from members.models import Activity
 from tests.communities.directory_support import cast  # noqa: F401
 from tests.factories import MembershipFactory

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from communities.models import ContactLog, Membership, Tag
-from communities.services import crm
+from communities.crm.models import ContactLog
+from communities.crm.services import contacts as crm
+from communities.models import Membership, Tag
 from members.models import Activity
 from members.services import activity_record
 from tests.communities.directory_support import cast  # noqa: F401

@@ -3,7 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from communities.models import ContactLog, Tag
+from communities.crm.models import ContactLog
+from communities.models import Tag
 from tests.communities.directory_support import cast  # noqa: F401
 
 pytestmark = pytest.mark.django_db

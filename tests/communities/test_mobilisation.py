@@ -5,8 +5,10 @@ import re
 import pytest
 from django.core import signing
 
-from communities.models import CallToAction, CallToActionResponse, Tag
-from communities.services import CommunityError, mobilisation
+from communities.models import Tag
+from communities.routine.models import CallToAction, CallToActionResponse
+from communities.routine.services import mobilisation
+from communities.services import CommunityError
 from members.models import Activity, OutboundMessage
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 

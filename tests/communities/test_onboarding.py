@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from communities.models import Membership, OnboardingStep
-from communities.services import onboarding
-from communities.tasks_checkins import onboarding_send
+from communities.models import Membership
+from communities.routine.models import OnboardingStep
+from communities.routine.services import onboarding
+from communities.routine.tasks import onboarding_send
 from members.models import OutboundMessage
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 

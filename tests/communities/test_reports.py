@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from communities.services import reports
-from communities.tasks_checkins import reports_send
+from communities.routine.services import reports
+from communities.routine.tasks import reports_send
 from fundraising.models import Campaign, CampaignUpdate, Donation, Fundraiser
 from members.models import OutboundMessage
 from tests.factories import CommunityFactory, UserFactory

@@ -7,8 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from communities.models import CheckinEntry, ContactLog, Membership
-from communities.services import checkins
+from communities.crm.models import ContactLog
+from communities.models import Membership
+from communities.routine.models import CheckinEntry
+from communities.routine.services import checkins
 from events.models import Event
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
@@ -134,7 +136,7 @@ def test_the_routines_other_pages_fit_the_screen(
     viewport,
     settings,
 ):
-    from communities.services import checkin_messages, mobilisation
+    from communities.routine.services import checkin_messages, mobilisation
     from members.models import JobRun, OutboundMessage
 
     community, manager, people = seed(language)

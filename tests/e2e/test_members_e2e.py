@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from communities.models import MemberImport
+from communities.crm.models import MemberImport
+from communities.crm.services import imports as import_services
 from members import services
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import CommunityFactory, MembershipFactory
@@ -65,19 +66,19 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
     manager.save()
     services.consent_record(user=manager, kind="personal_data", granted=True, source="sign-up")
     services.user_update_profile(user=manager, changes={"consent_news": True})
-    preview = services.member_import_create(
+    preview = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
     )
-    running = services.member_import_create(
+    running = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="big-list.csv", raw=CSV.encode()
     )
     MemberImport.objects.filter(pk=running.pk).update(status="running", processed_rows=1)
     other_people = CSV.replace("nina@", "vera@").replace("oleg@", "ivan@")
-    done = services.member_import_create(
+    done = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="done.csv", raw=other_people.encode()
     )
     MemberImport.objects.filter(pk=done.pk).update(status="queued")
-    services.member_import_run(import_id=done.pk)
+    import_services.member_import_run(import_id=done.pk)
     page = signed_in(page_factory(viewport=viewport, language=language), live_server, manager)
 
     pages = [
@@ -98,7 +99,7 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
 
 def test_the_progress_bar_polls_until_the_report_appears(page_factory, live_server, community):
     manager = manager_of(community, "en")
-    member_import = services.member_import_create(
+    member_import = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
     )
     MemberImport.objects.filter(pk=member_import.pk).update(status="running")
@@ -106,7 +107,7 @@ def test_the_progress_bar_polls_until_the_report_appears(page_factory, live_serv
 
     page.goto(f"/c/{community.slug}/manage/import/{member_import.pk}/")
     page.get_by_text("0 of 4 rows done").wait_for()
-    services.member_import_run(import_id=member_import.pk)  # the worker finishes meanwhile
+    import_services.member_import_run(import_id=member_import.pk)  # the worker finishes meanwhile
 
     page.get_by_role("heading", name="Report").wait_for()
     assert page.locator(".kd-stat-figure").all_inner_texts() == ["2", "0", "2"]

@@ -368,3 +368,24 @@ def test_a_provider_that_does_not_answer_fails_the_donation_with_a_clear_message
     assert response.status_code == 200
     assert "not answering" in response.content.decode()
     assert Donation.objects.get().status == S.FAILED
+
+
+@pytest.mark.parametrize(("count", "accepted"), [(1, True), (0, False)])
+def test_yookassa_address_check_reads_the_address_our_proxy_reports(
+    client, yookassa_donation, provider_http, settings, count, accepted
+):
+    settings.TRUSTED_PROXY_COUNT = count
+    provider_http.on("GET", "https://api.yookassa.ru/v3/payments/2f1a-yk", lambda r: (200, _payment()))
+    body = json.dumps({"type": "notification", "event": "payment.succeeded", "object": _payment("2f1a-yk")})
+
+    response = client.post(
+        reverse("fundraising:callback", kwargs={"provider": "yookassa"}),
+        body,
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=YOOKASSA_IP,
+    )
+
+    yookassa_donation.refresh_from_db()
+    assert (yookassa_donation.status == Donation.Status.SUCCEEDED) is accepted
+    assert (response.status_code == 200) is accepted

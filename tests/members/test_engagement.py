@@ -3,8 +3,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from communities import engagement
 from communities.models import Membership
-from members import engagement, services, tasks
+from members import services, tasks
 from members.models import Activity
 from tests.factories import CommunityFactory, MembershipFactory
 

@@ -2,10 +2,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from communities.models import MemberImport, Membership
-from members import imports, services
+from communities.crm import imports
+from communities.crm.models import MemberImport
+from communities.crm.services import imports as import_services
+from communities.models import Membership
 from members.models import Activity, User
-from members.services import member_imports
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -286,8 +287,8 @@ def test_running_the_task_twice_duplicates_nobody(client, commit, community, man
 
     member_import.status = MemberImport.Status.RUNNING  # as if a lost worker's task came back
     member_import.save()
-    services.member_import_run(import_id=member_import.pk)
-    services.member_import_run(import_id=member_import.pk)
+    import_services.member_import_run(import_id=member_import.pk)
+    import_services.member_import_run(import_id=member_import.pk)
 
     member_import.refresh_from_db()
     assert (member_import.created_count, member_import.updated_count, member_import.processed_rows) == (2, 0, 2)
@@ -297,17 +298,17 @@ def test_running_the_task_twice_duplicates_nobody(client, commit, community, man
 
 def test_an_interrupted_import_resumes_where_it_stopped(community, manager):
     content = "email\n" + "".join(f"p{i}@example.org\n" for i in range(7))
-    member_import = services.member_import_create(
+    member_import = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="p.csv", raw=content.encode()
     )
     MemberImport.objects.filter(pk=member_import.pk).update(status=MemberImport.Status.RUNNING)
-    member_imports._import_batch(
+    import_services._import_batch(
         member_import=MemberImport.objects.get(pk=member_import.pk),
         rows=imports.parse(content).rows[:3],
         now=member_import.created_at,
     )
 
-    services.member_import_run(import_id=member_import.pk, batch_size=2)
+    import_services.member_import_run(import_id=member_import.pk, batch_size=2)
 
     member_import.refresh_from_db()
     assert (member_import.status, member_import.created_count, member_import.processed_rows) == ("done", 7, 7)
@@ -322,7 +323,7 @@ def test_the_progress_fragment_polls_until_done_then_shows_the_report(client, co
     url = reverse("member_import:progress", kwargs={"slug": community.slug, "pk": member_import.pk})
 
     running = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    services.member_import_run(import_id=member_import.pk)  # processes what is left
+    import_services.member_import_run(import_id=member_import.pk)  # processes what is left
     done = client.get(url, headers={"HX-Request": "true"}).content.decode()
 
     assert 'hx-trigger="every 1s"' in running

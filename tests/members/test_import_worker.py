@@ -2,10 +2,10 @@
 
 import pytest
 
-from communities.models import MemberImport, Membership
-from members import services
+from communities.crm.models import MemberImport
+from communities.crm.services import imports as import_services
+from communities.models import Membership
 from members.models import Activity, User
-from members.services import member_imports
 from tests.factories import CommunityFactory, MembershipFactory, UserFactory
 from tests.members.test_worker import wait_for, worker  # noqa: F401  (the worker fixture)
 
@@ -22,12 +22,12 @@ def test_a_5000_row_file_is_imported_by_the_worker_with_correct_counts(worker): 
     lines += [f"new{i}@example.org;Person {i};Tver;new,csv" for i in range(4800)]  # 4,800 created
     lines += [f"broken-{i};Bad;;" for i in range(60)]  # 60 invalid
     lines += [f"new{i}@example.org;Again;;" for i in range(40)]  # 40 duplicates within the file
-    member_import = services.member_import_create(
+    member_import = import_services.member_import_create(
         community=community, uploaded_by=manager, file_name="big.csv", raw="\n".join(lines).encode()
     )
     assert member_import.total_rows == 5000
 
-    services.member_import_confirm(member_import=member_import)
+    import_services.member_import_confirm(member_import=member_import)
 
     assert wait_for(lambda: MemberImport.objects.get(pk=member_import.pk).status == "done", seconds=180)
     member_import.refresh_from_db()
@@ -40,8 +40,8 @@ def test_a_5000_row_file_is_imported_by_the_worker_with_correct_counts(worker): 
     assert Membership.objects.filter(community=community, tags__name="csv").count() == 4800
 
     # Sent again (a lost acknowledgement, a second click): nothing changes.
-    member_imports._import_run_on_commit(member_import.pk)
-    services.member_imports_resume()
+    import_services._import_run_on_commit(member_import.pk)
+    import_services.member_imports_resume()
     assert not wait_for(lambda: User.objects.count() != 4901, seconds=2)
     member_import.refresh_from_db()
     assert (member_import.created_count, member_import.processed_rows) == (4800, 5000)

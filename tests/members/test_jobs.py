@@ -8,7 +8,7 @@ import time_machine
 from celery.schedules import crontab
 from django.utils import translation
 
-from communities.tasks_checkins import checkins_refresh, onboarding_send
+from communities.routine.tasks import checkins_refresh, onboarding_send
 from config.celery import app
 from members import jobs
 from members.models import JobRun
@@ -28,7 +28,7 @@ def test_every_run_of_a_scheduled_task_is_recorded_with_its_outcome(monkeypatch)
     def broken(**kwargs):
         raise RuntimeError("database is on fire")
 
-    monkeypatch.setattr("communities.services.onboarding.onboarding_send", broken)
+    monkeypatch.setattr("communities.routine.services.onboarding.onboarding_send", broken)
     with pytest.raises(RuntimeError):
         onboarding_send.delay().get()
 

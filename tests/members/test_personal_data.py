@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from communities.models import ContactLog, Membership
+from communities.crm.models import ContactLog
+from communities.models import Membership
 from members import services
 from members.models import Activity, ConsentRecord, OutboundMessage, User
 from tests.factories import PASSWORD, CommunityFactory, MembershipFactory, UserFactory

@@ -1,0 +1,150 @@
+"""The check-in queue and the message centre over the API, for a community's managers (and staff).
+
+Same scope and services as the pages: communities.crm.selectors.community_for_manager_by_id
+answers 404 to everyone else, and an entry of another community is not found.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communities.crm.api import ContactSerializer, DirectoryPersonSerializer
+from communities.crm.models import ContactLog
+from communities.crm.selectors import community_for_manager_by_id
+from communities.crm.services.contacts import CrmInputError
+from communities.routine import selectors as selectors_checkins
+from communities.routine.models import CheckinEntry
+from communities.routine.services import checkins
+from communities.services import CommunityError
+from members.models import OutboundMessage, User
+
+COMMUNITY = OpenApiParameter("community_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Community id")
+
+
+class AssigneeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+
+class CheckinEntrySerializer(serializers.ModelSerializer):
+    person = DirectoryPersonSerializer(source="membership.user")
+    assigned_to = AssigneeSerializer(allow_null=True)
+
+    class Meta:
+        model = CheckinEntry
+        fields = ["id", "membership", "person", "reason", "details", "due_on", "snoozed_until", "assigned_to"]
+
+
+class LogCallInputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[c for c in ContactLog.Outcome.choices if c[0]])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SnoozeInputSerializer(serializers.Serializer):
+    until = serializers.DateField()
+
+
+class AssignInputSerializer(serializers.Serializer):
+    manager = serializers.IntegerField(allow_null=True, help_text="A manager's user id; null to unassign.")
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboundMessage
+        fields = ["id", "to_email", "user", "subject", "category", "status", "last_error", "created_at", "sent_at"]
+
+
+@extend_schema(parameters=[COMMUNITY, OpenApiParameter("mine", bool, description="Only the entries assigned to me.")])
+class CheckinQueue(generics.ListAPIView):
+    """The community's check-in queue: open entries that are not snoozed, oldest first."""
+
+    serializer_class = CheckinEntrySerializer
+
+    def get_queryset(self):
+        community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
+        mine = self.request.query_params.get("mine") in ("1", "true")
+        return selectors_checkins.queue_of(community, assigned_to=self.request.user if mine else None)
+
+
+class _EntryAction(APIView):
+    input_serializer = None
+
+    def _entry_and_data(self, request, community_pk, pk):
+        community = community_for_manager_by_id(request.user, community_pk)
+        entry = selectors_checkins.entry_in(community, pk)
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return entry, data.validated_data
+
+
+@extend_schema(parameters=[COMMUNITY], request=LogCallInputSerializer, responses={201: ContactSerializer})
+class CheckinLogCall(_EntryAction):
+    """Log the call: a contact log entry; every open entry about the person is done."""
+
+    input_serializer = LogCallInputSerializer
+
+    def post(self, request, community_pk, pk):
+        entry, data = self._entry_and_data(request, community_pk, pk)
+        try:
+            contact = checkins.checkin_entry_log_call(entry=entry, author=request.user, **data)
+        except CrmInputError as error:
+            raise ValidationError({field: [str(message)] for field, message in error.errors.items()}) from error
+        except CommunityError as error:
+            raise ValidationError({"detail": [str(error)]}) from error
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(parameters=[COMMUNITY], request=SnoozeInputSerializer, responses={200: CheckinEntrySerializer})
+class CheckinSnooze(_EntryAction):
+    """Hide the entry until a day after today."""
+
+    input_serializer = SnoozeInputSerializer
+
+    def post(self, request, community_pk, pk):
+        entry, data = self._entry_and_data(request, community_pk, pk)
+        try:
+            entry = checkins.checkin_entry_snooze(entry=entry, until=data["until"])
+        except CommunityError as error:
+            raise ValidationError({"until": [str(error)]}) from error
+        return Response(CheckinEntrySerializer(entry).data)
+
+
+@extend_schema(parameters=[COMMUNITY], request=AssignInputSerializer, responses={200: CheckinEntrySerializer})
+class CheckinAssign(_EntryAction):
+    """Assign the entry to one of the community's managers (or to nobody)."""
+
+    input_serializer = AssignInputSerializer
+
+    def post(self, request, community_pk, pk):
+        entry, data = self._entry_and_data(request, community_pk, pk)
+        try:
+            entry = checkins.checkin_entry_assign(entry=entry, manager_id=data["manager"])
+        except CommunityError as error:
+            raise ValidationError({"manager": [str(error)]}) from error
+        return Response(CheckinEntrySerializer(entry).data)
+
+
+@extend_schema(
+    parameters=[
+        COMMUNITY,
+        OpenApiParameter("status", str, enum=OutboundMessage.Status.values),
+        OpenApiParameter("q", str, description="Part of the recipient's e-mail or name."),
+    ]
+)
+class CommunityMessages(generics.ListAPIView):
+    """Every e-mail sent in the community's name, newest first (the message centre)."""
+
+    serializer_class = MessageSerializer
+
+    def get_queryset(self):
+        community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
+        state = self.request.query_params.get("status", "")
+        if state and state not in OutboundMessage.Status.values:
+            raise ValidationError({"status": [f"“{state}” is not a valid choice."]})
+        q = " ".join(self.request.query_params.get("q", "").replace("\x00", "").split())[:200]
+        return selectors_checkins.messages_of(community, status=state, q=q)

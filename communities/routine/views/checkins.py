@@ -1,0 +1,169 @@
+"""The check-in queue (/c/<slug>/manage/checkins/), the onboarding e-mails a manager edits, and the
+pages a member lands on from the weekly check-in's reply buttons."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities import selectors, selectors_public
+from communities.crm.services.contacts import CrmInputError
+from communities.routine import selectors as selectors_checkins
+from communities.routine.forms import AssignForm, LogCallForm, OnboardingStepForm, ReplyNoteForm, SnoozeForm
+from communities.routine.services import checkin_messages, checkins, onboarding
+from communities.services import CommunityError
+
+PAGE_SIZE = 30
+
+
+def _render(request, template, community, tab, **context):
+    context.update(community=community, tab=tab, pending_count=selectors_public.pending_count(community))
+    return render(request, template, context)
+
+
+@login_required
+def checkin_queue(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    mine = request.GET.get("mine") == "1"
+    entries = selectors_checkins.queue_of(community, assigned_to=request.user if mine else None)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "mine": mine,
+        "managers": selectors_checkins.managers_of(community),
+        "snoozed": selectors_checkins.snoozed_count(community),
+        "log_form": LogCallForm(),
+        "snooze_form": SnoozeForm(),
+    }
+    return _render(request, "communities/checkins/queue.html", community, "checkins", **context)
+
+
+def _row(request, community, entry, **context):
+    context.update(community=community, entry=entry, managers=selectors_checkins.managers_of(community))
+    context.setdefault("log_form", LogCallForm())
+    context.setdefault("snooze_form", SnoozeForm())
+    return render(request, "communities/checkins/queue.html#entry", context)
+
+
+def _after(request, community, entry, **context):
+    if request.htmx:
+        return _row(request, community, entry, **context)
+    if context.get("error"):
+        messages.error(request, context["error"])
+    elif context.get("done"):
+        messages.success(request, context["done"])
+    return redirect("communities:checkin_queue", slug=community.slug)
+
+
+@require_POST
+@login_required
+def checkin_log_call(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    entry = selectors_checkins.entry_in(community, pk)
+    form = LogCallForm(request.POST)
+    if not form.is_valid():
+        return _after(request, community, entry, log_form=form, open_form="log", error=_("Check the call's details."))
+    try:
+        checkins.checkin_entry_log_call(entry=entry, author=request.user, **form.cleaned_data)
+    except CrmInputError as exc:
+        for field, message in exc.errors.items():
+            form.add_error(field if field in form.fields else None, message)
+        return _after(request, community, entry, log_form=form, open_form="log", error=str(exc))
+    except CommunityError as exc:
+        return _after(request, community, entry, error=str(exc))
+    return _after(
+        request, community, entry, done=_("Call logged. %(name)s left the queue.") % {"name": entry.membership.user}
+    )
+
+
+@require_POST
+@login_required
+def checkin_snooze(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    entry = selectors_checkins.entry_in(community, pk)
+    form = SnoozeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise CommunityError(_("Choose a day after today."))
+        entry = checkins.checkin_entry_snooze(entry=entry, until=form.cleaned_data["until"])
+    except CommunityError as exc:
+        return _after(request, community, entry, snooze_form=form, open_form="snooze", error=str(exc))
+    return _after(request, community, entry, done=_("Snoozed until %(date)s.") % {"date": entry.snoozed_until})
+
+
+@require_POST
+@login_required
+def checkin_assign(request, slug, pk):
+    community = selectors.community_for_manager(request.user, slug)
+    entry = selectors_checkins.entry_in(community, pk)
+    form = AssignForm(request.POST, managers=selectors_checkins.managers_of(community))
+    try:
+        if not form.is_valid():
+            raise CommunityError(_("Choose one of the community's managers."))
+        entry = checkins.checkin_entry_assign(entry=entry, manager_id=form.cleaned_data["manager"])
+    except CommunityError as exc:
+        return _after(request, community, entry, error=str(exc))
+    return _after(request, community, entry, assigned=True)
+
+
+@login_required
+def onboarding_steps(request, slug):
+    community = selectors.community_for_manager(request.user, slug)
+    steps = onboarding.onboarding_steps_for(community)
+    cards = [(week, step, _step_form(community, week, step)) for week, step in steps]
+    return _render(request, "communities/checkins/onboarding.html", community, "checkins", cards=cards)
+
+
+def _step_form(community, week, step, data=None):
+    if step is None:
+        en = onboarding.step_content(step=None, week=week, community=community, language="en")
+        ru = onboarding.step_content(step=None, week=week, community=community, language="ru")
+        initial = {"enabled": True, "subject_en": en[0], "body_en": en[1], "subject_ru": ru[0], "body_ru": ru[1]}
+        return OnboardingStepForm(data, initial=initial, prefix=f"w{week}")
+    return OnboardingStepForm(data, instance=step, prefix=f"w{week}")
+
+
+@require_POST
+@login_required
+def onboarding_step_edit(request, slug, week):
+    community = selectors.community_for_manager(request.user, slug)
+    if week not in onboarding.WEEKS:
+        raise Http404("No onboarding e-mail for this week.")
+    if request.POST.get("reset"):
+        onboarding.onboarding_step_reset(community=community, week=week)
+        messages.success(request, _("The default text is back."))
+        return redirect("communities:onboarding_steps", slug=community.slug)
+    step = dict(onboarding.onboarding_steps_for(community)).get(week)
+    form = _step_form(community, week, step, data=request.POST)
+    if form.is_valid():
+        try:
+            onboarding.onboarding_step_save(community=community, week=week, **form.cleaned_data)
+        except CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The week %(week)s e-mail is saved.") % {"week": week})
+        return redirect("communities:onboarding_steps", slug=community.slug)
+    steps = onboarding.onboarding_steps_for(community)
+    cards = [(w, s, form if w == week else _step_form(community, w, s)) for w, s in steps]
+    return _render(request, "communities/checkins/onboarding.html", community, "checkins", cards=cards)
+
+
+def checkin_reply(request, token, answer):
+    """A one-click answer from the e-mail: recorded on the first visit, then a thank-you with a note field."""
+    try:
+        membership, _activity = checkin_messages.checkin_reply_record(token=token, answer=answer)
+    except CommunityError as exc:
+        return render(request, "communities/checkins/reply.html", {"error": str(exc)}, status=400)
+    form = ReplyNoteForm(request.POST or None)
+    noted = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            checkin_messages.checkin_reply_note(token=token, answer=answer, note=form.cleaned_data["note"])
+            noted = True
+        except CommunityError as exc:
+            form.add_error("note", str(exc))
+    context = {"membership": membership, "answer": checkin_messages.ANSWERS[answer], "form": form, "noted": noted}
+    return render(request, "communities/checkins/reply.html", context)
