@@ -1,6 +1,8 @@
 """Reads of the check-in queue and the message centre, scoped to one community a manager manages."""
 
-from django.db.models import Q
+from dataclasses import dataclass
+
+from django.db.models import Min, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,20 +12,59 @@ from communities.routine.services.checkins import community_today
 from members.models import OutboundMessage
 
 
+def queue_open(entries, today):
+    """The queue's one rule, for its page, the API, the dashboard and the digest: entries still open and
+    not snoozed past `today`, about people who are not the community's managers (a manager is never
+    asked to call themselves or a fellow manager)."""
+    return (
+        entries.filter(done_at__isnull=True)
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+        .exclude(membership__role=Membership.Role.MANAGER)
+    )
+
+
 def queue_of(community, *, assigned_to=None, now=None):
     """Open entries that are not snoozed, oldest first, with the person and the assignee."""
     today = community_today(community.timezone, now or timezone.now())
-    entries = CheckinEntry.objects.filter(community=community, done_at__isnull=True).filter(
-        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
-    )
+    entries = queue_open(CheckinEntry.objects.filter(community=community), today)
     if assigned_to is not None:
         entries = entries.filter(assigned_to=assigned_to)
     return entries.select_related("membership__user", "assigned_to").order_by("due_on", "pk")
 
 
+def queue_people(community, *, assigned_to=None, now=None):
+    """One row per person in the queue ({"membership_id", "first_due"}), who is due first first.
+
+    Page over this and count it: the count is of people, whatever their number of reasons.
+    """
+    entries = queue_of(community, assigned_to=assigned_to, now=now)
+    people = entries.values("membership_id").annotate(first_due=Min("due_on"), first=Min("pk"))
+    return people.order_by("first_due", "first")
+
+
+@dataclass
+class QueueRow:
+    """A person in the queue: `entry` is the first of their reasons (actions go to it), `entries` all of them."""
+
+    entry: CheckinEntry
+    entries: list
+
+
+def queue_rows(community, people, *, now=None):
+    """The people of a page of queue_people, each with every open reason. One query."""
+    ids = [person["membership_id"] for person in people]
+    grouped = {}
+    for entry in queue_of(community, now=now).filter(membership_id__in=ids):
+        grouped.setdefault(entry.membership_id, []).append(entry)
+    return [QueueRow(entry=grouped[pk][0], entries=grouped[pk]) for pk in ids if pk in grouped]
+
+
 def snoozed_count(community, *, now=None):
+    """People whose every open entry is snoozed for now."""
     today = community_today(community.timezone, now or timezone.now())
-    return CheckinEntry.objects.filter(community=community, done_at__isnull=True, snoozed_until__gt=today).count()
+    snoozed = CheckinEntry.objects.filter(community=community, done_at__isnull=True, snoozed_until__gt=today)
+    snoozed = snoozed.exclude(membership__role=Membership.Role.MANAGER)
+    return snoozed.values("membership_id").distinct().count()
 
 
 def entry_in(community, pk):
