@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import is_manager, membership_of
+from config.confirm import confirm_page, is_confirmed
 from events import calendars, selectors, services
 from events.forms import (
     CancelEventForm,
@@ -381,18 +382,10 @@ STATUS_ACTIONS = {
 
 def _confirm_first(request, event, *, title, effects, button, fields=()):
     """The confirmation page of a step that e-mails people or cannot be undone, unless it was confirmed."""
-    if request.POST.get("confirmed") == "1":
+    if is_confirmed(request):
         return None
-    confirm = {
-        "title": title,
-        "effects": effects,
-        "button": button,
-        "danger": True,
-        "action": request.path,
-        "fields": [(name, request.POST.get(name, "")) for name in fields],
-        "back": reverse("events:manage", kwargs={"pk": event.pk}),
-    }
-    return render(request, "confirm.html", {"confirm": confirm})
+    back = reverse("events:manage", kwargs={"pk": event.pk})
+    return confirm_page(request, title=title, effects=effects, button=button, back=back, fields=fields)
 
 
 def _complete_effects(event):
