@@ -80,11 +80,9 @@ def test_writing_to_a_selection_e_mails_each_active_member_once(manager_client, 
 
     compose = manager_client.post(BASE + "message/", selection)
     assert compose.status_code == 200
-    assert "It goes by e-mail to 3 active members of the selection, except those who turned off news." in (
-        compose.content.decode()
-    )
+    assert "It goes by e-mail to 3 active members of the selection." in compose.content.decode()
 
-    message = {**selection, "send": "1", "subject": "Meetup on Friday", "body": "See you at 7."}
+    message = {**selection, "send": "1", "subject": "Meetup on Friday", "body": "See you at 7.", "confirmed": "1"}
     with commit():
         sent = manager_client.post(BASE + "message/", message, follow=True)
     with commit():
@@ -177,7 +175,7 @@ def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_cl
     with commit():
         response = manager_client.post(
             BASE + "message/",
-            {"role": "member", "everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"},
+            {"role": "member", "everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"},
         )
     progress_url = response["Location"]
     assert progress_url.startswith(BASE + "message/")
@@ -196,7 +194,8 @@ def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_cl
 
 def test_a_message_still_going_out_keeps_polling(manager_client, cast):  # noqa: F811
     # The batches run once the request commits; until then nothing has gone out.
-    response = manager_client.post(BASE + "message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"})
+    message = {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"}
+    response = manager_client.post(BASE + "message/", message)
 
     page = manager_client.get(response["Location"])
 
@@ -209,7 +208,8 @@ def test_the_progress_of_another_communitys_message_shows_nothing_of_it(client, 
     client.force_login(cast.other_manager)
     with commit():
         response = client.post(
-            "/c/donors/manage/people/message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"}
+            "/c/donors/manage/people/message/",
+            {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"},
         )
     foreign = response["Location"].replace("/c/donors/", "/c/running/")
     client.force_login(cast.manager)
@@ -219,3 +219,26 @@ def test_the_progress_of_another_communitys_message_shows_nothing_of_it(client, 
     assert "Sent 0 of 0" in body
     client.force_login(cast.member)
     assert client.get(foreign).status_code == 404
+
+
+def test_sending_asks_first_with_who_really_gets_it_a_preview_and_a_test(
+    manager_client,
+    cast,  # noqa: F811
+    commit,
+    mailoutbox,
+):
+    User.objects.update(consent_news=False)
+    User.objects.filter(pk=cast.member.pk).update(consent_news=True)
+    message = {"everyone": "1", "send": "1", "subject": "Meetup on Friday", "body": "See you at 7.\nBring a friend."}
+
+    asked = manager_client.post(BASE + "message/", message).content.decode()
+    with commit():
+        tested = manager_client.post(BASE + "message/", {**message, "test": "1"}).content.decode()
+
+    assert "1 person will get this e-mail." in asked
+    assert "2 members of the selection have turned off news and will not get it." in asked
+    assert "See you at 7.<br>Bring a friend." in asked
+    assert 'name="everyone" value="1"' in asked
+    assert "A test is on its way" in tested
+    assert [m.to for m in mailoutbox] == [[cast.manager.email]]
+    assert not OutboundMessage.objects.filter(key__startswith="direct:").exists()

@@ -12,7 +12,7 @@ from communities.crm.models import ContactLog
 from communities.models import Community, Membership, Tag
 from communities.services import CommunityError
 from members.models import Activity, OutboundMessage, User
-from members.services import activity_record, message_send
+from members.services import activity_record, message_send, unique_key
 
 MESSAGE_BATCH_SIZE = 200
 CONTACT_KINDS = {ContactLog.Kind.CALL, ContactLog.Kind.MEETING, ContactLog.Kind.MESSAGE}
@@ -143,6 +143,25 @@ def directory_message_send(*, community, sender, memberships, subject, body):
             body=body,
         )
     return message_id, len(recipients)
+
+
+def directory_message_reach(*, community, memberships):
+    """(recipients, opted_out) of a selection: active members it would e-mail, and those who turned off news."""
+    active = memberships.filter(community=community, status=Membership.Status.ACTIVE, user__is_active=True)
+    return active.filter(user__consent_news=True).count(), active.filter(user__consent_news=False).count()
+
+
+def directory_message_test(*, community, sender, subject, body):
+    """Send a directory message to its sender alone, as a member would read it."""
+    subject, body = _clean_message(subject, body)
+    context = {"community": community, "subject": subject, "body": body, "sender": sender, "user": sender}
+    return message_send(
+        key=unique_key(f"direct-test:{community.pk}"),
+        template="directory_message",
+        context=context,
+        user=sender,
+        community=community,
+    )
 
 
 def directory_message_batch_send(*, community_id, sender_id, message_id, membership_ids, subject, body, now=None):
