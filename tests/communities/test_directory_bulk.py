@@ -29,7 +29,9 @@ def read_csv(response):
 
 def test_bulk_tag_on_ticked_people_creates_the_tag(manager_client, cast):  # noqa: F811
     response = manager_client.post(
-        BASE + "tag/", {"ids": [cast.member_membership.pk], "tag_name": "Drivers", "role": "member"}, follow=True
+        BASE + "tag/",
+        {"ids": [cast.member_membership.pk], "tag_name": "Drivers", "role": "member", "confirmed": "1"},
+        follow=True,
     )
 
     tag = Tag.objects.get(community=cast.community, name="Drivers")
@@ -43,7 +45,10 @@ def test_bulk_tag_of_everyone_matching_follows_the_filters_not_the_page(manager_
     for _ in range(55):
         MembershipFactory(community=cast.community, role=Membership.Role.HOST)
 
-    manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts"})
+    asked = manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts"})
+    assert "56 people will be tagged “hosts”." in asked.content.decode()
+    assert not Tag.objects.filter(name="hosts").exists()
+    manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts", "confirmed": "1"})
 
     tagged = Tag.objects.get(name="hosts").memberships.all()
     assert tagged.count() == 56
@@ -51,7 +56,7 @@ def test_bulk_tag_of_everyone_matching_follows_the_filters_not_the_page(manager_
 
 
 def test_bulk_tag_ignores_ids_from_another_community(manager_client, cast):  # noqa: F811
-    manager_client.post(BASE + "tag/", {"ids": [cast.other_membership.pk], "tag_name": "sneaky"})
+    manager_client.post(BASE + "tag/", {"ids": [cast.other_membership.pk], "tag_name": "sneaky", "confirmed": "1"})
 
     assert not cast.other_membership.tags.exists()
 

@@ -28,13 +28,19 @@ class CrmInputError(CommunityError):
         super().__init__(" ".join(str(message) for message in errors.values()))
 
 
-def tag_get_or_create(*, community, name):
-    """The community's tag with this name (letter case ignored), created when new."""
+def tag_name_clean(name):
+    """A tag name as stored (spaces collapsed); raises CrmInputError when empty or too long."""
     name = " ".join((name or "").replace("\x00", "").split())
     if not name:
         raise CrmInputError({"name": _("Give the tag a name.")})
     if len(name) > Tag._meta.get_field("name").max_length:
         raise CrmInputError({"name": _("A tag name is at most 40 characters long.")})
+    return name
+
+
+def tag_get_or_create(*, community, name):
+    """The community's tag with this name (letter case ignored), created when new."""
+    name = tag_name_clean(name)
     existing = Tag.objects.annotate(lower=Lower("name")).filter(community=community, lower=name.lower()).first()
     if existing is not None:
         return existing

@@ -148,6 +148,21 @@ def directory_tag(request, slug):
         messages.error(request, _("Tick the people to tag first."))
         return redirect(_list_url(community, filters))
     try:
+        name = crm.tag_name_clean(request.POST.get("tag_name", ""))
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(_list_url(community, filters))
+    if not is_confirmed(request):
+        count = selection.count()
+        effect = ngettext("%(n)d person will be tagged “%(tag)s”.", "%(n)d people will be tagged “%(tag)s”.", count) % {
+            "n": count,
+            "tag": name,
+        }
+        fields = [key for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed")]
+        title = _("Tag %(n)d people?") % {"n": count}
+        back = _list_url(community, filters)
+        return confirm_page(request, title=title, effects=[effect], button=_("Tag them"), back=back, fields=fields)
+    try:
         tag, count = crm.memberships_tag_bulk_add(
             community=community, memberships=selection, name=request.POST.get("tag_name", ""), actor=request.user
         )
