@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,8 @@ class Tag(models.Model):
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="tag_unique_per_community")]
+        # "Волонтёр" and "волонтёр" are one tag.
+        constraints = [models.UniqueConstraint(Lower("name"), "community", name="tag_unique_per_community")]
 
     def __str__(self):
         return self.name

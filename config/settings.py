@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "DEFAULT_FROM_EMAIL": ("sender of outgoing mail", "Kindred <noreply@localhost>"),
     "TIME_ZONE": ("organisation's default IANA time zone", "Europe/Moscow"),
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
+    "PHONE_REGION": ("ISO 3166 country of phone numbers typed without a country code", "RU"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
     "TRUSTED_PROXY_COUNT": ("reverse proxies in front of the web process whose X-Forwarded-For is believed", "0"),
@@ -195,6 +196,7 @@ TIME_ZONE = env("TIME_ZONE", default="Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="RUB")
+PHONE_REGION = env("PHONE_REGION", default="RU").upper()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -115,6 +115,7 @@ def _registrations(event, spec, memberships, rng, now):
             Registration(
                 event=event,
                 user=membership.user,
+                email_key=membership.user.email.lower(),
                 status=status,
                 position=position,
                 created_at=created_at,
@@ -131,6 +132,7 @@ def _registrations(event, spec, memberships, rng, now):
                 event=event,
                 guest_name=f"Гость {g + 1}",
                 guest_email=f"guest{g + 1}.{event.pk}@example.org",
+                email_key=f"guest{g + 1}.{event.pk}@example.org",
                 status=status,
                 position=position,
                 created_at=now - timedelta(days=1, hours=g),

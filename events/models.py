@@ -161,6 +161,9 @@ class Registration(models.Model):
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
     # A guest's language, for e-mails sent later by a worker (members have theirs on the account).
     language = models.CharField(_("language"), max_length=8, blank=True)
+    # The e-mail the place was taken with, lower case (the member's or the guest's): one place per
+    # e-mail per event, whether the person registered signed in or as a guest.
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")
@@ -177,6 +180,11 @@ class Registration(models.Model):
                 Lower("guest_email"),
                 condition=Q(user__isnull=True) & ~Q(guest_email="") & ~Q(status="cancelled"),
                 name="registration_one_active_per_guest_email",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "email_key"],
+                condition=~Q(email_key="") & ~Q(status="cancelled"),
+                name="registration_one_active_per_email",
             ),
         ]
         indexes = [

@@ -29,7 +29,7 @@ from events.forms import (
     WalkInForm,
 )
 from events.models import Event, Registration
-from events.services import EventError
+from events.services import AlreadyRegistered, EventError
 
 FEED_SALT = "events.feed"
 CHECK_IN_STATUSES = [Registration.Status.CONFIRMED, Registration.Status.ATTENDED, Registration.Status.NO_SHOW]
@@ -220,6 +220,12 @@ def event_register(request, pk):
                 guest_email=form.cleaned_data.get("guest_email", ""),
                 answers=form.answers(),
             )
+        except AlreadyRegistered as exc:
+            if user is None:  # a guest is not shown someone's registration for typing their e-mail
+                form.add_error("guest_email", str(exc))
+            else:
+                messages.info(request, str(exc))
+                return redirect("events:detail", pk=exc.registration.event_id)
         except EventError as exc:
             form.add_error(None, str(exc))
         else:

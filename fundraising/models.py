@@ -9,7 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +112,7 @@ class Team(Totals):
         ordering = ["-raised_amount", "name"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="team_slug_unique_per_campaign"),
+            models.UniqueConstraint(Lower("name"), "campaign", name="team_name_unique_per_campaign"),
             models.CheckConstraint(condition=Q(raised_amount__gte=0), name="team_raised_not_negative"),
         ]
 

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -6,6 +7,7 @@ from rest_framework.response import Response
 
 from members import services
 from members.models import TIME_ZONE_CHOICES, ConsentRecord, User
+from members.phones import phone_normalise
 
 
 class ConsentSerializer(serializers.ModelSerializer):
@@ -20,7 +22,9 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     timezone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES)
-    phone = serializers.RegexField(r"^\+?[0-9 ()\-.]{5,32}$", max_length=32, required=False, allow_blank=True)
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="Any common format; stored and shown as E.164."
+    )
     bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     avatar = serializers.ImageField(read_only=True, use_url=True)
     consents = serializers.SerializerMethodField(help_text="The latest record of each consent, with its time.")
@@ -45,6 +49,12 @@ class MeSerializer(serializers.ModelSerializer):
             "date_joined",
         ]
         read_only_fields = ["id", "email", "avatar", "is_staff", "date_joined"]
+
+    def validate_phone(self, value):
+        try:
+            return phone_normalise(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
     @extend_schema_field(ConsentSerializer(many=True))
     def get_consents(self, user):

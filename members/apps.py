@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("People and messages")
+
+    def ready(self):
+        from members.search import sqlite_register_fold
+
+        connection_created.connect(sqlite_register_fold, dispatch_uid="members.sqlite_register_fold")

@@ -1,10 +1,10 @@
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import TIME_ZONE_CHOICES, User
+from members.phones import phone_normalise
 
 
 def supported_language(code):
@@ -37,7 +37,6 @@ class SignupForm(forms.Form):
 
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
-PHONE = RegexValidator(r"^\+?[0-9 ()\-.]{5,32}$", _("Enter a phone number: digits, spaces, +, ( ) and - only."))
 
 
 class ProfileForm(forms.ModelForm):
@@ -80,7 +79,6 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phone"].validators.append(PHONE)
         self.fields["bio"].max_length = 2000
 
     def clean_avatar(self):
@@ -88,6 +86,9 @@ class ProfileForm(forms.ModelForm):
         if avatar and avatar.size > AVATAR_MAX_BYTES:
             raise forms.ValidationError(_("The photo is larger than 2 MB. Choose a smaller one."))
         return avatar
+
+    def clean_phone(self):
+        return phone_normalise(self.cleaned_data["phone"])
 
     def clean_bio(self):
         bio = self.cleaned_data["bio"]

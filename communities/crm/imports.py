@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from communities.models import Membership
 from members.models import User
+from members.phones import phone_normalise
 
 MAX_BYTES = 5 * 1024 * 1024
 PREVIEW_ROWS = 20
@@ -100,6 +101,7 @@ def reason_text(error):
         "duplicate": _("The same e-mail as row %(row)s."),
         "too_long": _("%(column)s is longer than %(limit)s characters."),
         "role_unknown": _("Unknown role “%(value)s”: use member, host or manager."),
+        "phone_invalid": _("“%(value)s” is not a phone number that can be dialled."),
         "left": _("This person left or was removed from the community; invite them instead."),
     }
     text = texts.get(code, code)
@@ -188,6 +190,10 @@ def _check(row, role):
             validate_email(row.email)
         except ValidationError:
             row.errors.append({"code": "email_invalid", "params": {"value": row.email[:80]}})
+    try:
+        row.phone = phone_normalise(row.phone)
+    except ValidationError:
+        row.errors.append({"code": "phone_invalid", "params": {"value": row.phone[:40]}})
     for name in ("name", "phone", "city"):
         if len(getattr(row, name)) > LIMITS[name]:
             row.errors.append({"code": "too_long", "params": {"column": name, "limit": LIMITS[name]}})

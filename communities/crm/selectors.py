@@ -4,12 +4,11 @@ The caller has already checked that the person manages the community (selectors.
 everything here is scoped to that one community.
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce, Lower, NullIf, Replace
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from communities.crm.models import ContactLog
 from communities.models import Community, Membership, Tag
 from communities.selectors import communities_managed_by
 from members.models import Activity, OutboundMessage
+from members.search import people_search
 
 PAGE_SIZE = 50
 TIMELINE_PAGE_SIZE = 20
@@ -51,8 +51,6 @@ SORT_ORDERINGS = {
     "engagement": [F("engagement_score").asc(), "pk"],
     "-engagement": [F("engagement_score").desc(), "-pk"],
 }
-# Separators people type in phone numbers; stripped on both sides so "8 916 123-45-67" finds "89161234567".
-PHONE_SEPARATORS = [" ", "-", "(", ")", ".", "+"]
 
 
 @dataclass(frozen=True)
@@ -124,16 +122,7 @@ def directory_filters_parse(params):
 
 
 def _search(queryset, q):
-    match = Q(user__name__icontains=q) | Q(user__email__icontains=q) | Q(user__phone__icontains=q)
-    digits = re.sub(r"\D", "", q)
-    if len(digits) >= 3 and not re.search(r"[^\d\s()+.\-]", q):
-        phone = "user__phone"
-        expression = F(phone)
-        for separator in PHONE_SEPARATORS:
-            expression = Replace(expression, Value(separator), Value(""))
-        queryset = queryset.annotate(phone_digits=expression)
-        match |= Q(phone_digits__contains=digits)
-    return queryset.filter(match)
+    return people_search(queryset, q, prefix="user__")
 
 
 def _activity_filter(queryset, active, now):

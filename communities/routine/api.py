@@ -59,7 +59,13 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ["id", "to_email", "user", "subject", "category", "status", "last_error", "created_at", "sent_at"]
 
 
-@extend_schema(parameters=[COMMUNITY, OpenApiParameter("mine", bool, description="Only the entries assigned to me.")])
+@extend_schema(
+    parameters=[
+        COMMUNITY,
+        OpenApiParameter("mine", bool, description="Only the entries assigned to me."),
+        OpenApiParameter("q", str, description="Find people by name, e-mail or phone (any format, ё as е)."),
+    ]
+)
 class CheckinQueue(generics.ListAPIView):
     """The community's check-in queue: open entries that are not snoozed, oldest first."""
 
@@ -68,7 +74,8 @@ class CheckinQueue(generics.ListAPIView):
     def get_queryset(self):
         community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
         mine = self.request.query_params.get("mine") in ("1", "true")
-        return selectors_checkins.queue_of(community, assigned_to=self.request.user if mine else None)
+        q = " ".join(self.request.query_params.get("q", "").replace("\x00", "").split())[:100]
+        return selectors_checkins.queue_of(community, assigned_to=self.request.user if mine else None, q=q)
 
 
 class _EntryAction(APIView):

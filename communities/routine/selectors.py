@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Min, Q
+from django.db.models import Min, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,6 +10,7 @@ from communities.models import Membership
 from communities.routine.models import CheckinEntry
 from communities.routine.services.checkins import community_today
 from members.models import OutboundMessage
+from members.search import Fold, people_search
 
 
 def queue_open(entries, today):
@@ -23,21 +24,24 @@ def queue_open(entries, today):
     )
 
 
-def queue_of(community, *, assigned_to=None, now=None):
-    """Open entries that are not snoozed, oldest first, with the person and the assignee."""
+def queue_of(community, *, assigned_to=None, q="", now=None):
+    """Open entries that are not snoozed, oldest first, with the person and the assignee; `q` finds
+    people by name, e-mail or phone as members.search.people_search does."""
     today = community_today(community.timezone, now or timezone.now())
     entries = queue_open(CheckinEntry.objects.filter(community=community), today)
     if assigned_to is not None:
         entries = entries.filter(assigned_to=assigned_to)
+    if q:
+        entries = people_search(entries, q, prefix="membership__user__")
     return entries.select_related("membership__user", "assigned_to").order_by("due_on", "pk")
 
 
-def queue_people(community, *, assigned_to=None, now=None):
+def queue_people(community, *, assigned_to=None, q="", now=None):
     """One row per person in the queue ({"membership_id", "first_due"}), who is due first first.
 
     Page over this and count it: the count is of people, whatever their number of reasons.
     """
-    entries = queue_of(community, assigned_to=assigned_to, now=now)
+    entries = queue_of(community, assigned_to=assigned_to, q=q, now=now)
     people = entries.values("membership_id").annotate(first_due=Min("due_on"), first=Min("pk"))
     return people.order_by("first_due", "first")
 
@@ -94,5 +98,7 @@ def messages_of(community, *, status="", q=""):
     if status:
         messages = messages.filter(status=status)
     if q:
-        messages = messages.filter(Q(to_email__icontains=q) | Q(user__name__icontains=q))
+        fold = Fold(Value(q))
+        messages = messages.alias(_to=Fold("to_email"), _name=Fold("user__name"))
+        messages = messages.filter(Q(_to__contains=fold) | Q(_name__contains=fold))
     return messages.order_by("-created_at", "-pk").defer("body_text", "body_html", "headers")

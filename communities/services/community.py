@@ -3,13 +3,13 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import linebreaks
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from communities.services import CommunityError
 from communities.services.membership import membership_activate, require_manager
 from config.sanitize import sanitize_html
+from config.slugs import save_with_free_slug
 
 # Paths under /c/ that a community's slug must not shadow.
 RESERVED_SLUGS = {"new", "invite", "join", "manage", "api"}
@@ -24,39 +24,24 @@ def rich_text(value):
     return sanitize_html(value)
 
 
-def community_slug_for(name):
-    """A free slug made from the name, Cyrillic letters transliterated."""
-    base = slugify(_transliterate(name))[:70].strip("-") or "community"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-community"
-    slug, n = base, 2
-    while Community.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-CYRILLIC = {
-    **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True)),
-    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu", "я": "ya"},
-}
-
-
-def _transliterate(text):
-    return "".join(CYRILLIC.get(ch, ch) for ch in text.lower())
-
-
 @transaction.atomic
 def community_create(*, creator, name, slug="", now=None, **fields):
     """A new community; its creator (staff) becomes its first manager."""
     if not (creator.is_authenticated and creator.is_staff):
         raise CommunityError(_("Only the organisation's staff can create communities."))
-    slug = slug or community_slug_for(name)
     if slug in RESERVED_SLUGS:
         raise CommunityError(_("This address is reserved. Choose another one."))
     fields["description"] = rich_text(fields.get("description", ""))
+    community = Community(name=name, slug=slug, created_at=now or timezone.now(), **fields)
     try:
-        with transaction.atomic():
-            community = Community.objects.create(name=name, slug=slug, created_at=now or timezone.now(), **fields)
+        if slug:
+            with transaction.atomic():
+                community.save()
+        else:
+            queryset = Community.objects.all()
+            save_with_free_slug(
+                community, source=name, queryset=queryset, reserved=RESERVED_SLUGS, fallback="community"
+            )
     except IntegrityError as exc:
         raise CommunityError(_("A community with this address already exists.")) from exc
     membership_activate(

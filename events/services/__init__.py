@@ -4,7 +4,7 @@
 Callers use `from events import services` and the names re-exported here.
 """
 
-from events.services.errors import EventError
+from events.services.errors import AlreadyRegistered, EventError
 from events.services.hosting import (
     EDITABLE_FIELDS,
     NOTICE_FIELDS,
@@ -44,6 +44,7 @@ __all__ = [
     "EDITABLE_FIELDS",
     "NOTICE_FIELDS",
     "TOKEN_SALT",
+    "AlreadyRegistered",
     "EventError",
     "answers_clean",
     "event_approve",

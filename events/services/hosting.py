@@ -6,11 +6,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from communities.models import Membership
 from config.sanitize import sanitize_html
+from config.slugs import save_with_free_slug
 from events.models import Event, Registration, RegistrationQuestion
 from events.services.errors import EventError
 from events.services.notices import _notify, _notify_all_registered, _notify_user, fundraisers_of
@@ -41,30 +41,6 @@ EDITABLE_FIELDS = (
 # ---------------------------------------------------------------- hosting
 
 
-# Russian titles give readable slugs (the .ics file name): "Забег в парке" -> "zabeg-v-parke".
-CYRILLIC = str.maketrans(
-    {
-        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdeziyklmnoprstufye", strict=True)),
-        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya"},
-        **{"ъ": "", "ь": ""},
-    }
-)
-
-
-def _unique_slug(community, title, exclude_pk=None):
-    latin = title.lower().translate(CYRILLIC)
-    base = slugify(latin, allow_unicode=False)[:70] or "event"
-    taken = set(
-        Event.objects.filter(community=community, slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _validate_times(event):
     if event.ends_at <= event.starts_at:
         raise EventError(_("The event must end after it starts."))
@@ -83,8 +59,7 @@ def _build_event(*, community, by, fields, status):
     event = Event(community=community, created_by=by, status=status, **fields)
     event.description = sanitize_html(event.description)
     _validate_times(event)
-    event.slug = _unique_slug(community, event.title)
-    event.save()
+    save_with_free_slug(event, source=event.title, queryset=community.events.all(), max_length=80, fallback="event")
     _set_hosts(event, hosts or [by], by=by)
     return event
 

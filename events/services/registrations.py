@@ -5,13 +5,13 @@ so counting seats and taking one cannot interleave with another registration or 
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Membership
 from events.models import Event, Registration, RegistrationQuestion
-from events.services.errors import EventError
+from events.services.errors import AlreadyRegistered, EventError
 from events.services.notices import _notify
 from members.models import Activity, User
 from members.services import activity_record
@@ -82,12 +82,14 @@ def registration_create(*, event, user=None, guest_name="", guest_email="", answ
         event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
         _check_may_register(event, user, now)
         answers = answers_clean(event, answers)
-        _check_not_registered(event, user, guest_email)
+        email_key = email_key_of(user, guest_email)
+        _check_not_registered(event, user, email_key)
         registration = Registration(
             event=event,
             user=user,
             guest_name=guest_name.strip()[:150] if user is None else "",
             guest_email=guest_email.strip().lower() if user is None else "",
+            email_key=email_key,
             answers=answers,
             created_at=now,
             language=language or translation.get_language() or "",
@@ -102,12 +104,30 @@ def registration_create(*, event, user=None, guest_name="", guest_email="", answ
     return registration
 
 
-def _check_not_registered(event, user, guest_email):
-    active = event.registrations.exclude(status=Registration.Status.CANCELLED)
-    if user is not None and active.filter(user=user).exists():
-        raise EventError(_("You are already registered for this event."))
-    if user is None and active.filter(user__isnull=True, guest_email__iexact=guest_email.strip()).exists():
-        raise EventError(_("This e-mail is already registered for this event."))
+def email_key_of(user, guest_email=""):
+    """The e-mail a registration holds its place with: the member's, or the guest's, in lower case."""
+    return ((user.email if user is not None else guest_email) or "").strip().lower()
+
+
+def registration_active_for(event, *, user=None, email_key=""):
+    """The person's active registration for the event, by account or by e-mail (any letter case), or None."""
+    active = event.registrations.exclude(status=Registration.Status.CANCELLED).select_related("user")
+    match = Q(email_key=email_key) if email_key else Q(pk__in=[])
+    if user is not None:
+        match |= Q(user=user)
+    return active.filter(match).order_by("pk").first()
+
+
+def _check_not_registered(event, user, email_key):
+    existing = registration_active_for(event, user=user, email_key=email_key)
+    if existing is None:
+        return
+    if user is not None:
+        raise AlreadyRegistered(_("You are already registered for this event."), registration=existing)
+    raise AlreadyRegistered(
+        _("This e-mail is already registered for this event; the confirmation sent to it has the link."),
+        registration=existing,
+    )
 
 
 def _seat_or_queue(event, registration):
@@ -244,10 +264,7 @@ def registration_walk_in(*, event, by, name, email="", now=None):
         event = Event.objects.select_for_update().select_related("community").get(pk=event.pk)
         if event.status not in (Event.Status.PUBLISHED, Event.Status.COMPLETED):
             raise EventError(_("Check-in is open for published events only."))
-        active = event.registrations.exclude(status=Registration.Status.CANCELLED)
-        existing = active.filter(user=user).first() if user else None
-        if existing is None and email and not user:
-            existing = active.filter(user__isnull=True, guest_email__iexact=email).first()
+        existing = registration_active_for(event, user=user, email_key=email)
         if existing is not None:
             return registration_check_in(registration=existing, by=by, now=now)
         registration = Registration.objects.create(
@@ -255,6 +272,7 @@ def registration_walk_in(*, event, by, name, email="", now=None):
             user=user,
             guest_name="" if user else name[:150],
             guest_email="" if user else email,
+            email_key=email_key_of(user, email),
             status=Registration.Status.ATTENDED,
             checked_in_at=now,
             created_at=now,

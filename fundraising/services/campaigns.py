@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.db.models import Max, Subquery
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from config.slugs import save_with_free_slug
 from fundraising.models import COUNTED_STATUSES, Campaign, CampaignUpdate, Donation
 from fundraising.money import AmountError, amount_parse
 from fundraising.services import notifications
@@ -27,27 +27,6 @@ CAMPAIGN_FIELDS = (
 )
 
 
-# Russian letters to Latin for page addresses (hard and soft signs disappear).
-CYRILLIC = {
-    **dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True)),
-    **{"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu", "я": "ya"},
-}
-
-
-def transliterate(text):
-    """Russian titles make readable addresses: «Тёплая зима» -> teplaya zima."""
-    return "".join(CYRILLIC.get(ch.lower(), ch) for ch in text)
-
-
-def unique_slug(model, text, **scope):
-    base = slugify(transliterate(text))[:60].strip("-") or "page"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug, **scope).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
-
-
 def suggested_amounts_parse(values, currency):
     """A list of amounts kept as strings ("500.00"), sorted, without duplicates."""
     try:
@@ -61,7 +40,6 @@ def suggested_amounts_parse(values, currency):
 def campaign_create(*, community, actor, data, now=None):
     require_manager(actor, community)
     campaign = Campaign(community=community, created_by=actor, created_at=now or timezone.now())
-    campaign.slug = unique_slug(Campaign, data["title"])
     return _campaign_save(campaign, data)
 
 
@@ -84,9 +62,11 @@ def _campaign_save(campaign, data):
     campaign.suggested_amounts = suggested_amounts_parse(campaign.suggested_amounts or [], campaign.currency)
     if campaign.ends_on and campaign.starts_on and campaign.ends_on < campaign.starts_on:
         raise FundraisingError(_("The campaign cannot end before it starts."))
-    campaign.full_clean(exclude=["community", "created_by"])
-    campaign.save()
-    return campaign
+    campaign.full_clean(exclude=["community", "created_by", "slug"])
+    if campaign.slug:
+        campaign.save()
+        return campaign
+    return save_with_free_slug(campaign, source=campaign.title, queryset=Campaign.objects.all(), max_length=80)
 
 
 def campaign_update_post(*, campaign, actor, title, body, now=None):

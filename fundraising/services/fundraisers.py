@@ -2,15 +2,15 @@
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.selectors import is_manager
+from config.slugs import save_with_free_slug
 from fundraising.models import Campaign, Fundraiser, FundraiserUpdate, Team
 from fundraising.money import AmountError, amount_parse
 from fundraising.services import notifications
-from fundraising.services.campaigns import unique_slug
 from fundraising.services.errors import FundraisingError
 
 
@@ -41,13 +41,12 @@ def fundraiser_open(
         title=title.strip(),
         goal=_goal(goal),
         story=story.strip(),
-        slug=unique_slug(Fundraiser, title),
         created_at=now or timezone.now(),
     )
     if cover:
         fundraiser.cover = cover
     _event_set(fundraiser, event, campaign)
-    fundraiser.save()
+    save_with_free_slug(fundraiser, source=fundraiser.title, queryset=Fundraiser.objects.all(), max_length=80)
     notifications.fundraiser_opened(fundraiser=fundraiser)
     return fundraiser
 
@@ -61,12 +60,18 @@ def _event_set(fundraiser, event, campaign):
 
 
 def team_create(*, campaign, captain, name):
+    """A new team under the campaign. Team names are unique per campaign whatever their case, also when
+    several people create the same team at the same moment (the database's constraint decides).
+    Raises FundraisingError when the name is taken."""
     name = name.strip()
+    taken = FundraisingError(_("A team with this name already exists; join it instead."))
     if Team.objects.filter(campaign=campaign, name__iexact=name).exists():
-        raise FundraisingError(_("A team with this name already exists; join it instead."))
-    return Team.objects.create(
-        campaign=campaign, captain=captain, name=name, slug=unique_slug(Team, name, campaign=campaign)
-    )
+        raise taken
+    team = Team(campaign=campaign, captain=captain, name=name)
+    try:
+        return save_with_free_slug(team, source=name, queryset=Team.objects.filter(campaign=campaign), max_length=80)
+    except IntegrityError as exc:
+        raise taken from exc
 
 
 def _require_owner(fundraiser, actor):

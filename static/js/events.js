@@ -1,12 +1,16 @@
 // Events: filter the check-in list as the host types a name (no inline scripts: the CSP forbids them).
+// Folded as members.search folds on the server: case, "ё" as "е", accents dropped ("й" kept).
+const fold = (text) =>
+  text.toLowerCase().replaceAll("ё", "е").normalize("NFD").replace(/[\u0300-\u0305\u0307-\u036f]/g, "").normalize("NFC");
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-checkin-filter]").forEach((input) => {
     const list = document.querySelector(input.dataset.checkinFilter);
     if (!list) return;
     input.addEventListener("input", () => {
-      const query = input.value.trim().toLowerCase();
+      const query = fold(input.value.trim());
       list.querySelectorAll("[data-name]").forEach((row) => {
-        row.classList.toggle("d-none", query !== "" && !row.dataset.name.includes(query));
+        row.classList.toggle("d-none", query !== "" && !fold(row.dataset.name).includes(query));
       });
     });
   });

@@ -4,6 +4,7 @@ from datetime import UTC as utc
 from datetime import date, datetime
 
 import pytest
+from django.db import IntegrityError
 
 from communities.crm.models import ContactLog
 from communities.crm.services import contacts as crm
@@ -245,3 +246,16 @@ def test_a_batch_for_a_deleted_community_does_nothing(cast):  # noqa: F811
         )
         == 0
     )
+
+
+def test_tags_differing_only_in_case_are_one_tag(cast):  # noqa: F811
+    from communities.crm.services.contacts import membership_tag_add, tag_get_or_create
+
+    first = tag_get_or_create(community=cast.community, name="волонтёр")
+    membership_tag_add(membership=cast.member_membership, name="Волонтёр", actor=cast.manager)
+
+    assert tag_get_or_create(community=cast.community, name="ВОЛОНТЁР") == first
+    assert list(Tag.objects.filter(community=cast.community).values_list("name", flat=True)) == ["волонтёр"]
+    assert list(cast.member_membership.tags.all()) == [first]
+    with pytest.raises(IntegrityError):
+        Tag.objects.create(community=cast.community, name="ВоЛоНтЁр")

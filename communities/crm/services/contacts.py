@@ -3,7 +3,8 @@
 import uuid
 import zoneinfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,11 +42,15 @@ def tag_name_clean(name):
 def tag_get_or_create(*, community, name):
     """The community's tag with this name (letter case ignored), created when new."""
     name = tag_name_clean(name)
-    existing = Tag.objects.annotate(lower=Lower("name")).filter(community=community, lower=name.lower()).first()
-    if existing is not None:
-        return existing
-    tag, _created = Tag.objects.get_or_create(community=community, name=name)
-    return tag
+    existing = Tag.objects.annotate(lower=Lower("name")).filter(community=community, lower=Lower(Value(name)))
+    tag = existing.first()
+    if tag is not None:
+        return tag
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(community=community, name=name)
+    except IntegrityError:  # someone created it (in any letter case) a moment ago
+        return existing.get()
 
 
 @transaction.atomic

@@ -181,12 +181,21 @@ def _import_tags(*, community, rows, user_ids):
 
     people = Membership.objects.filter(community=community, user_id__in=[user_ids[r.email] for r in rows])
     memberships = dict(people.values_list("user_id", "pk"))
-    names = {tag for row in rows for tag in row.tags}
-    Tag.objects.bulk_create([Tag(community=community, name=name) for name in names], ignore_conflicts=True)
-    tag_ids = dict(Tag.objects.filter(community=community, name__in=names).values_list("name", "pk"))
+    # Tags are one whatever their letter case: "Волонтёр" in the file joins the community's "волонтёр".
+    names = {}
+    for name in (tag for row in rows for tag in row.tags):
+        names.setdefault(name.lower(), name)
+
+    def community_tags():  # folded in Python: SQLite's lower() knows only ASCII letters
+        return {name.lower(): pk for name, pk in Tag.objects.filter(community=community).values_list("name", "pk")}
+
+    known = community_tags()
+    new_tags = [Tag(community=community, name=name) for key, name in names.items() if key not in known]
+    Tag.objects.bulk_create(new_tags, ignore_conflicts=True)
+    tag_ids = community_tags() if new_tags else known
     Membership.tags.through.objects.bulk_create(
         [
-            Membership.tags.through(membership_id=memberships[user_ids[row.email]], tag_id=tag_ids[name])
+            Membership.tags.through(membership_id=memberships[user_ids[row.email]], tag_id=tag_ids[name.lower()])
             for row in rows
             for name in row.tags
         ],

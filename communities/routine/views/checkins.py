@@ -28,12 +28,14 @@ def _render(request, template, community, tab, **context):
 def checkin_queue(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     mine = request.GET.get("mine") == "1"
-    people = selectors_checkins.queue_people(community, assigned_to=request.user if mine else None)
+    q = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
+    people = selectors_checkins.queue_people(community, assigned_to=request.user if mine else None, q=q)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": selectors_checkins.queue_rows(community, page.object_list),
         "mine": mine,
+        "q": q,
         "managers": selectors_checkins.managers_of(community),
         "snoozed": selectors_checkins.snoozed_count(community),
         "log_form": LogCallForm(),
