@@ -8,8 +8,8 @@ from fundraising.models import CURRENCIES, Campaign, Donation, Team
 from fundraising.money import AmountError, amount_parse, currency_symbol
 
 MARKDOWN_HELP = _(
-    "An empty line starts a new paragraph; links work as they are. "
-    "**Bold**, *italic* and lists starting with “- ” are kept (Markdown)."
+    "Write as in a message: an empty line starts a new paragraph, links work as they are, "
+    "lines starting with “- ” become a list (Markdown formatting is understood)."
 )
 
 

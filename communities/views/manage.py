@@ -69,7 +69,27 @@ def manage_settings(request, slug):
 def manage_requests(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     page = _page(request, selectors_public.pending_requests(community))
-    return _render(request, "communities/manage/requests.html", community, "requests", page=page)
+    hosts = list(selectors_public.host_requests(community)[:100])
+    return _render(request, "communities/manage/requests.html", community, "requests", page=page, hosts=hosts)
+
+
+@require_POST
+@login_required
+def manage_host_decide(request, slug, pk, decision):
+    """Approve or turn down a member's request to become a host."""
+    community = selectors.community_for_manager(request.user, slug)
+    membership = selectors_public.membership_in(community, pk)
+    try:
+        membership_services.membership_host_decide(
+            membership=membership, actor=request.user, approve=decision == "approve"
+        )
+    except CommunityError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = membership.user.name or membership.user.email
+        done = _("%(name)s is a host now.") if decision == "approve" else _("%(name)s stays a member.")
+        messages.success(request, done % {"name": name})
+    return _back(request, "manage_requests", community)
 
 
 @require_POST
