@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Min, Q, Value
+from django.db.models import Count, Min, Q, Value
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -93,8 +94,32 @@ def managers_of(community):
     ]
 
 
-def messages_of(community, *, status="", q=""):
+def sendings_of(community, *, zone):
+    """The community's e-mails grouped by sending: one row per template, subject and day (in `zone`),
+    newest first, with how many were sent, failed, skipped (turned off) or still queued."""
+    Status = OutboundMessage.Status
+    return (
+        OutboundMessage.objects.filter(community=community)
+        .annotate(day=TruncDate("created_at", tzinfo=zone))
+        .values("template", "subject", "day")
+        .annotate(
+            first=Min("created_at"),
+            total=Count("pk"),
+            sent=Count("pk", filter=Q(status=Status.SENT)),
+            failed=Count("pk", filter=Q(status=Status.FAILED)),
+            skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
+            queued=Count("pk", filter=Q(status=Status.QUEUED)),
+        )
+        .order_by("-first", "subject")
+    )
+
+
+def messages_of(community, *, status="", q="", sending=None, zone=None):
+    """The community's e-mails one by one, newest first; `sending` ({"template", "subject", "day"})
+    narrows them to one row of sendings_of."""
     messages = OutboundMessage.objects.filter(community=community).select_related("user")
+    if sending:
+        messages = messages.annotate(day=TruncDate("created_at", tzinfo=zone)).filter(**sending)
     if status:
         messages = messages.filter(status=status)
     if q:
