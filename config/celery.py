@@ -36,6 +36,14 @@ app.conf.beat_schedule = {
         "task": "fundraising.tasks.campaigns_end_due",
         "schedule": crontab(hour=0, minute=30),
     },
+    "fundraising-subscriptions-charge-due": {
+        "task": "fundraising.tasks.subscriptions_charge_due",
+        "schedule": crontab(minute="*/10"),
+    },
+    "fundraising-subscriptions-card-expiring": {
+        "task": "fundraising.tasks.subscriptions_card_expiring",
+        "schedule": crontab(hour=11, minute=5),
+    },
     "messages-requeue-stale": {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),

@@ -358,6 +358,10 @@ YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY", default="")
 DONATION_MIN = env("DONATION_MIN", default="100")
 DONATION_MAX = env("DONATION_MAX", default="1000000")
 PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3)
+# Monthly gifts: where a gift goes when its campaign ends, and how long a donor's link stays good.
+SUBSCRIPTIONS_GENERAL_FUND = env("SUBSCRIPTIONS_GENERAL_FUND", default="")
+SUBSCRIPTIONS_ON_CAMPAIGN_END = env("SUBSCRIPTIONS_ON_CAMPAIGN_END", default="general_fund")
+DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=60)
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
@@ -369,6 +373,12 @@ ENVIRONMENT.update(
         "DONATION_MAX": ("largest gift accepted online", "1000000"),
         "PENDING_DONATION_EXPIRE_DAYS": ("days after which an unpaid donation is cancelled", "3"),
         "ORGANISATION_NAME": ("the organisation's name: site title, e-mails, receipts", "Kindred Foundation"),
+        "SUBSCRIPTIONS_GENERAL_FUND": ("slug of the campaign monthly gifts move to when theirs ends", "(empty)"),
+        "SUBSCRIPTIONS_ON_CAMPAIGN_END": (
+            "general_fund (move monthly gifts on) or ask (pause them and ask the donor)",
+            "general_fund",
+        ),
+        "DONOR_LINK_MAX_AGE_DAYS": ("days a link to a donor's own page stays valid", "60"),
     }
 )
 

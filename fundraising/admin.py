@@ -9,7 +9,10 @@ from fundraising.models import (
     Fundraiser,
     FundraiserUpdate,
     ProviderEvent,
+    SandboxCard,
     SandboxPayment,
+    Subscription,
+    SubscriptionCharge,
     Team,
 )
 
@@ -104,3 +107,36 @@ class CampaignDayAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # written by the rollup refresh only
+
+
+class SubscriptionChargeInline(admin.TabularInline):
+    model = SubscriptionCharge
+    extra = 0
+    can_delete = False
+    fields = ("period", "status", "attempts", "failure_count", "next_attempt_at", "donation", "settled_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Read-only here: changes go through the donor's page or a manager's (services keep the schedule)."""
+
+    list_display = ("donor_email", "amount", "currency", "day", "status", "campaign", "next_charge_at")
+    list_filter = ("status", "provider")
+    search_fields = ("donor_email", "donor_name")
+    raw_id_fields = ("campaign", "fundraiser", "team", "user")
+    inlines = [SubscriptionChargeInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SandboxCard)
+class SandboxCardAdmin(admin.ModelAdmin):
+    """A test card's `fails` may be switched here to try failed monthly charges."""
+
+    list_display = ("token", "last4", "expires_on", "fails", "created_at")
+    list_editable = ("fails",)

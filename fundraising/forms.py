@@ -12,8 +12,24 @@ MARKDOWN_HELP = _(
     "lines starting with “- ” become a list (Markdown formatting is understood)."
 )
 
+DAY_CHOICES = [(str(d), str(d)) for d in range(1, 32)]
+
 
 class GiveForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=[("once", _("Once")), ("monthly", _("Monthly"))],
+        initial="once",
+        required=False,  # a form posted without it (older pages, scripts) gives once
+        widget=forms.RadioSelect,
+    )
+    day = forms.TypedChoiceField(
+        label=_("Day of the month"),
+        choices=DAY_CHOICES,
+        coerce=int,
+        required=False,
+        help_text=_("Later months are charged on this day (the last day in shorter months)."),
+    )
     preset = forms.ChoiceField(label=_("Amount"), required=False, widget=forms.RadioSelect)
     amount = forms.CharField(
         label=_("Other amount"),
@@ -57,7 +73,22 @@ class GiveForm(forms.Form):
             self.add_error("dedication_name", _("Whom is the gift dedicated to?"))
         if not data.get("anonymous") and not (data.get("name") or "").strip():
             self.add_error("name", _("Tell us your name, or give anonymously."))
+        if data.get("frequency") == "monthly" and not data.get("day"):
+            self.add_error("day", _("Choose the day of the month for your monthly gift."))
         return data
+
+
+class DonorFindForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The e-mail you gave with"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class SubscriptionChangeForm(forms.Form):
+    amount = forms.CharField(
+        label=_("Monthly amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    day = forms.TypedChoiceField(label=_("Day of the month"), choices=DAY_CHOICES, coerce=int)
 
 
 class CampaignForm(forms.ModelForm):

@@ -232,6 +232,14 @@ class Donation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     offline_note = models.CharField(_("note"), max_length=200, blank=True)
+    subscription = models.ForeignKey(
+        "Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("monthly gift"),
+    )
     refunded_amount = money_field(_("refunded"), default=0)
     refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
     thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
@@ -317,6 +325,8 @@ class SandboxPayment(models.Model):
     description = models.CharField(max_length=200, blank=True)
     return_url = models.CharField(max_length=500)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    save_card = models.BooleanField(default=False)
+    card = models.ForeignKey("SandboxCard", on_delete=models.SET_NULL, null=True, blank=True, related_name="payments")
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -398,3 +408,130 @@ class CampaignDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.campaign_id} {self.amount} {self.currency}"
+
+
+class Subscription(models.Model):
+    """A donor's monthly gift: charged on `day` of each month with the payment method saved by the first
+    payment. Each charge is an ordinary Donation (with its attribution), one SubscriptionCharge per month.
+    Only fundraising.services.subscriptions writes it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the first payment")
+        ACTIVE = "active", _("active")
+        PAST_DUE = "past_due", _("past due")
+        PAUSED = "paused", _("paused")
+        CANCELLED = "cancelled", _("cancelled")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="subscriptions")
+    fundraiser = models.ForeignKey(
+        Fundraiser, on_delete=models.PROTECT, null=True, blank=True, related_name="subscriptions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="subscriptions")
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    day = models.PositiveSmallIntegerField(_("day of the month"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    donor_name = models.CharField(_("name"), max_length=150, blank=True)
+    donor_email = models.EmailField(_("e-mail"))
+    donor_key = models.CharField(max_length=254, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="subscriptions"
+    )
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    provider = models.CharField(_("provider"), max_length=20)
+    payment_method_id = models.CharField(_("saved payment method"), max_length=200, blank=True)
+    payment_customer_id = models.CharField(_("customer at the provider"), max_length=200, blank=True)
+    card_label = models.CharField(_("card"), max_length=60, blank=True)
+    card_expires_on = models.DateField(_("card expires"), null=True, blank=True)
+    # The month (its first day) whose charge opens next, and when it opens.
+    next_period = models.DateField(_("next month charged"), null=True, blank=True)
+    next_charge_at = models.DateTimeField(_("next charge"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    past_due_since = models.DateTimeField(_("past due since"), null=True, blank=True)
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why it stopped"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly gift")
+        verbose_name_plural = _("monthly gifts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="subscription_amount_positive"),
+            models.CheckConstraint(condition=Q(day__gte=1, day__lte=31), name="subscription_day_in_month"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_charge_at"]),
+            models.Index(fields=["donor_key"]),
+            models.Index(fields=["campaign", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} / {self.day} ({self.get_status_display()})"
+
+    @property
+    def is_live(self):
+        """Still giving or able to give again (not waiting for a first payment, not stopped)."""
+        return self.status in (self.Status.ACTIVE, self.Status.PAST_DUE, self.Status.PAUSED)
+
+
+class SubscriptionCharge(models.Model):
+    """One month of a monthly gift: charged once, retried after failures. The unique (subscription, period)
+    is what keeps two beats or a restarted worker from charging a month twice."""
+
+    class Status(models.TextChoices):
+        DUE = "due", _("due")
+        PROCESSING = "processing", _("being charged")
+        SUCCEEDED = "succeeded", _("paid")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("not charged")
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="charges")
+    period = models.DateField(_("month"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DUE)
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The donor pays this attempt on the provider's page (first payment, new card) rather than off-session.
+    via_checkout = models.BooleanField(default=False)
+    donation = models.ForeignKey(Donation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    failure_count = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly charge")
+        verbose_name_plural = _("monthly charges")
+        ordering = ["-period"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "period"], name="subscription_charge_once_per_period")
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self):
+        return f"{self.subscription_id} {self.period:%Y-%m} ({self.status})"
+
+    @property
+    def provider_key(self):
+        """The idempotency key the provider gets for this attempt: the same attempt never charges twice."""
+        return f"kindred-sub-{self.subscription_id}-{self.period:%Y%m}-{self.attempts}"
+
+
+class SandboxCard(models.Model):
+    """A test card the sandbox saved at a first monthly payment; `fails` makes later charges fail."""
+
+    token = models.CharField(max_length=64, unique=True)
+    last4 = models.CharField(max_length=4, default="4242")
+    expires_on = models.DateField()
+    fails = models.BooleanField(_("later charges fail"), default=False)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("sandbox card")
+        verbose_name_plural = _("sandbox cards")
+
+    def __str__(self):
+        return f"•••• {self.last4}"

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from communities.models import Community, Membership
 from communities.selectors import communities_managed_by, is_manager
-from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.models import Campaign, Donation, Fundraiser, Subscription, Team
 
 S = Donation.Status
 
@@ -181,4 +181,24 @@ def my_donations(user):
         .exclude(status=S.PENDING)
         .select_related("campaign", "fundraiser")
         .order_by("-created_at")
+    )
+
+
+def donor_gifts(email):
+    """Every online or offline gift made under this e-mail (any status but abandoned), newest first."""
+    return (
+        Donation.objects.filter(donor_key=email.strip().lower())
+        .exclude(status__in=[S.PENDING, S.CANCELLED])
+        .select_related("campaign", "fundraiser", "subscription")
+        .order_by("-created_at")
+    )
+
+
+def donor_subscriptions(email):
+    """The donor's monthly gifts that were ever started (not the ones still waiting for a first payment)."""
+    return (
+        Subscription.objects.filter(donor_key=email.strip().lower())
+        .exclude(status=Subscription.Status.PENDING)
+        .select_related("campaign", "fundraiser")
+        .order_by("status", "-created_at")
     )

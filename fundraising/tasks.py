@@ -48,3 +48,15 @@ def donation_days_refresh():
     from fundraising.services.rollups import donation_days_keep_fresh
 
     return donation_days_keep_fresh()
+
+
+@shared_task
+def subscriptions_charge_due():
+    """Every ten minutes: open the monthly gifts' months that are due and charge them (once each)."""
+    return services.subscriptions_charge_due()
+
+
+@shared_task
+def subscriptions_card_expiring():
+    """Daily: tell donors whose saved card is about to expire (once per card)."""
+    return services.subscriptions_card_expiring()

@@ -33,3 +33,26 @@ class GiveThrottle(BaseThrottle):
 
     def wait(self):
         return GIVE_WINDOW_SECONDS
+
+
+FIND_PER_ADDRESS = 3  # "find my gifts" links sent to one e-mail address ...
+FIND_PER_NETWORK = 10  # ... and asked for from one client address ...
+FIND_WINDOW_SECONDS = 3600  # ... per hour
+
+
+def _over_limit(key, limit, window):
+    if cache.add(key, 1, window):
+        return limit < 1
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # the window ended between add() and incr(): this request opens the next one
+        cache.set(key, 1, window)
+        return limit < 1
+
+
+def donor_find_rate_limited(request, email) -> bool:
+    """Count a "find my gifts" request; True once the client address or the e-mail address asked
+    more than FIND_PER_NETWORK or FIND_PER_ADDRESS times in the window (both are counted always)."""
+    network = _over_limit(f"fundraising:find:ip:{client_ip(request)}", FIND_PER_NETWORK, FIND_WINDOW_SECONDS)
+    address = _over_limit(f"fundraising:find:email:{email.strip().lower()}", FIND_PER_ADDRESS, FIND_WINDOW_SECONDS)
+    return network or address

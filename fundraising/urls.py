@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fundraising.views import giving, manage, owner, public
+from fundraising.views import donor, giving, manage, owner, public
 
 app_name = "fundraising"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path("give/thanks/<str:key>/status/", giving.thanks_status, name="thanks_status"),
     path("give/sandbox/<str:reference>/", giving.sandbox_checkout, name="sandbox_checkout"),
     path("give/callback/<str:provider>/", giving.callback, name="callback"),
+    path("give/me/", donor.donor_page, name="donor_page"),
+    path("give/me/find/", donor.donor_find, name="donor_find"),
+    path("give/me/leave/", donor.donor_leave, name="donor_leave"),
+    path("give/me/link/<str:token>/", donor.donor_link, name="donor_link"),
+    path("give/me/monthly/<int:pk>/<str:action>/", donor.subscription_action, name="subscription_action"),
     path("give/<str:kind>/<slug:slug>/", giving.give, name="give"),
     path("fundraising/mine/", owner.mine, name="mine"),
     path("fundraising/manage/", manage.campaigns, name="manage_campaigns"),

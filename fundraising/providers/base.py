@@ -1,7 +1,21 @@
 """What every payment provider does for Kindred. Amounts cross this edge in minor units or strings."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class SavedMethod:
+    """A payment method the provider keeps for later charges: its id (and customer, where the provider
+    has them), a label to show the donor ("Visa •••• 4242") and when the card expires."""
+
+    id: str
+    label: str = ""
+    expires_on: date | None = None
+    customer: str = ""
 
 
 class PaymentProvider:
@@ -12,6 +26,14 @@ class PaymentProvider:
       for anything not signed by the provider; reference None means "an event we do not act on".
     - fetch_payment(reference) -> (status, amount, currency), status one of pending, succeeded,
       failed, cancelled: the provider's own answer, which is what Kindred acts on.
+
+    Monthly gifts (fundraising.services.subscriptions) add three:
+    - create_recurring_payment(donation) -> (reference, checkout_url): like create_payment, and the
+      provider saves the payment method for later charges without the donor.
+    - saved_method(reference) -> SavedMethod or None: the method a succeeded first payment saved.
+    - charge_saved(donation, method, idempotency_key) -> (reference, status): charge a saved method
+      off-session; the same key never charges twice. Status as in fetch_payment; ProviderUnavailable
+      when the provider cannot be asked (the charge is then tried again with the same key).
     """
 
     name = ""
@@ -24,6 +46,15 @@ class PaymentProvider:
         raise NotImplementedError
 
     def fetch_payment(self, reference):
+        raise NotImplementedError
+
+    def create_recurring_payment(self, donation):
+        raise NotImplementedError
+
+    def saved_method(self, reference):
+        raise NotImplementedError
+
+    def charge_saved(self, *, donation, method, idempotency_key):
         raise NotImplementedError
 
     @staticmethod

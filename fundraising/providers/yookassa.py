@@ -2,9 +2,16 @@
 
 YooKassa does not sign notifications; it sends them from published networks. A notification from
 elsewhere is refused, and even a trusted one only makes Kindred ask YooKassa for the payment.
+
+Monthly gifts use YooKassa's saved payment methods ("автоплатежи"): the first payment is created with
+`save_payment_method`, its `payment_method.id` is kept on the subscription, and each later month is a
+new payment with that `payment_method_id` and no confirmation, under an idempotence key derived from
+the subscription, the month and the attempt (YooKassa answers a repeated key with the same payment).
+Autopayments must be enabled for the shop by YooKassa.
 """
 
 import json
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,7 +21,7 @@ from yookassa.domain.notification import WebhookNotificationFactory
 
 from config.net import client_ip
 from fundraising.money import quantize
-from fundraising.providers.base import PaymentProvider
+from fundraising.providers.base import PaymentProvider, SavedMethod
 from fundraising.services.errors import CallbackInvalid, ProviderUnavailable
 
 STATUSES = {"succeeded": "succeeded", "canceled": "cancelled"}
@@ -27,7 +34,7 @@ def _configure():
 class YooKassaProvider(PaymentProvider):
     name = "yookassa"
 
-    def create_payment(self, donation):
+    def create_payment(self, donation, *, save_method=False):
         _configure()
         params = {
             "amount": {"value": f"{quantize(donation.amount)}", "currency": donation.currency},
@@ -36,11 +43,46 @@ class YooKassaProvider(PaymentProvider):
             "description": self.description(donation),
             "metadata": {"donation": str(donation.pk)},
         }
+        if save_method:
+            params["save_payment_method"] = True
         try:
             payment = Payment.create(params, f"kindred-donation-{donation.idempotency_key}")
         except Exception as exc:  # the SDK raises its own hierarchy and requests' errors
             raise ProviderUnavailable(str(exc)) from exc
         return payment.id, payment.confirmation.confirmation_url
+
+    def create_recurring_payment(self, donation):
+        return self.create_payment(donation, save_method=True)
+
+    def saved_method(self, reference):
+        _configure()
+        try:
+            payment = Payment.find_one(reference)
+        except Exception as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        method = payment.payment_method
+        if method is None or not getattr(method, "saved", False):
+            return None
+        card = getattr(method, "card", None)
+        if card is None:
+            return SavedMethod(id=method.id, label=getattr(method, "title", "") or method.type)
+        expires = date(int(card.expiry_year), int(card.expiry_month), 1)
+        return SavedMethod(id=method.id, label=f"{card.card_type} •••• {card.last4}", expires_on=expires)
+
+    def charge_saved(self, *, donation, method, idempotency_key):
+        _configure()
+        params = {
+            "amount": {"value": f"{quantize(donation.amount)}", "currency": donation.currency},
+            "capture": True,
+            "payment_method_id": method.id,
+            "description": self.description(donation),
+            "metadata": {"donation": str(donation.pk), "subscription": str(donation.subscription_id)},
+        }
+        try:
+            payment = Payment.create(params, idempotency_key)
+        except Exception as exc:
+            raise ProviderUnavailable(str(exc)) from exc
+        return payment.id, STATUSES.get(payment.status, "pending")
 
     def verify_callback(self, request):
         # Behind our proxies the sender is the client address they report, not REMOTE_ADDR.

@@ -43,6 +43,18 @@ from fundraising.services.payments import (
     totals_recompute,
 )
 from fundraising.services.sandbox import sandbox_payment_complete
+from fundraising.services.subscriptions import (
+    SubscriptionRefused,
+    subscription_cancel,
+    subscription_card_update_start,
+    subscription_change,
+    subscription_pause,
+    subscription_resume,
+    subscription_start,
+    subscriptions_campaign_ended,
+    subscriptions_card_expiring,
+    subscriptions_charge_due,
+)
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
@@ -51,6 +63,7 @@ __all__ = [
     "FundraisingError",
     "PaymentMismatch",
     "ProviderUnavailable",
+    "SubscriptionRefused",
     "TransitionRefused",
     "UnknownPayment",
     "campaign_create",
@@ -75,6 +88,15 @@ __all__ = [
     "fundraiser_update_post",
     "payment_callback_process",
     "sandbox_payment_complete",
+    "subscription_cancel",
+    "subscription_card_update_start",
+    "subscription_change",
+    "subscription_pause",
+    "subscription_resume",
+    "subscription_start",
+    "subscriptions_campaign_ended",
+    "subscriptions_card_expiring",
+    "subscriptions_charge_due",
     "team_create",
     "totals_aggregate",
     "totals_recompute",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from config.slugs import save_with_free_slug
 from fundraising.models import COUNTED_STATUSES, Campaign, CampaignUpdate, Donation
 from fundraising.money import AmountError, amount_parse
-from fundraising.services import notifications
+from fundraising.services import notifications, subscriptions
 from fundraising.services.donations import require_manager
 from fundraising.services.errors import FundraisingError
 
@@ -95,6 +95,7 @@ def campaign_end(*, campaign_id, now=None):
         latest = counted.values("donor_key").annotate(last=Max("pk")).values("last")
         donations = Donation.objects.filter(pk__in=Subquery(latest)).select_related("user").order_by("pk")
         notifications.campaign_ended(campaign=campaign, donations=donations)
+        subscriptions.subscriptions_campaign_ended(campaign=campaign, now=now)
     return campaign
 
 

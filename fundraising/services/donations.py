@@ -31,11 +31,8 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
 
     `donor` holds name, email, anonymous, message, message_private, dedication_kind, dedication_name.
     """
-    _check_open(campaign, fundraiser)
-    try:
-        value = amount_parse(amount, currency=currency, expected_currency=campaign.currency)
-    except AmountError as exc:
-        raise AmountInvalid(str(exc)) from exc
+    check_open(campaign, fundraiser)
+    value = parse_amount(amount, campaign.currency, currency=currency)
     provider = get_provider()
     donation = Donation.objects.create(
         campaign=campaign,
@@ -47,12 +44,21 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         language=language,
         provider=provider.name,
         created_at=now or timezone.now(),
-        **_donor_fields(donor),
+        **donor_fields(donor),
     )
     return donation, _payment_create(provider, donation)
 
 
-def _donor_fields(donor):
+def parse_amount(amount, expected_currency, *, currency=None):
+    """An online gift's amount (typed text or Decimal) within DONATION_MIN..MAX; AmountInvalid if not."""
+    try:
+        return amount_parse(amount, currency=currency, expected_currency=expected_currency)
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+
+
+def donor_fields(donor):
+    """A donation's donor columns from a form's cleaned data (name, email, anonymous, message...)."""
     email = (donor.get("email") or "").strip()
     kind = donor.get("dedication_kind") or ""
     return {
@@ -67,7 +73,8 @@ def _donor_fields(donor):
     }
 
 
-def _check_open(campaign, fundraiser):
+def check_open(campaign, fundraiser):
+    """Raise FundraisingError unless the campaign (and fundraiser, if any) take donations."""
     if not campaign.is_active:
         raise FundraisingError(_("This campaign is not taking donations."))
     if fundraiser is not None and (fundraiser.campaign_id != campaign.pk or not fundraiser.is_active):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from fundraising.services.donor_links import donor_page_url
 from members.models import Activity
 from members.services import activity_record, message_send
 
@@ -13,6 +14,7 @@ MILESTONES = (50, 100)
 def _context(donation, **extra):
     campaign = donation.campaign
     return {
+        "manage_url": donor_page_url(donation.donor_email) if donation.donor_email else "",
         "donation": donation,
         "campaign": campaign,
         "fundraiser": donation.fundraiser,
@@ -112,3 +114,77 @@ def campaign_ended(*, campaign, donations):
             user=donation.user,
             language=donation.language,
         )
+
+
+def _subscription_context(subscription, **extra):
+    return {
+        "subscription": subscription,
+        "campaign": subscription.campaign,
+        "fundraiser": subscription.fundraiser,
+        "organisation": settings.ORGANISATION_NAME,
+        "page_url": settings.SITE_URL + (subscription.fundraiser or subscription.campaign).get_absolute_url(),
+        "manage_url": donor_page_url(subscription.donor_email),
+        **extra,
+    }
+
+
+def _to_donor(subscription, *, key, template, **extra):
+    message_send(
+        key=key,
+        template=template,
+        context=_subscription_context(subscription, **extra),
+        to_email=subscription.donor_email,
+        user=subscription.user,
+        language=subscription.language,
+    )
+
+
+def subscription_started(*, subscription):
+    """ "Your monthly gift has started": the day, the amount and the link to change or stop it."""
+    _to_donor(subscription, key=f"subscription-started:{subscription.pk}", template="subscription_started")
+
+
+def subscription_past_due(*, subscription, charge):
+    """The month could not be charged after every retry: a link to pay it with another card."""
+    _to_donor(
+        subscription,
+        key=f"subscription-past-due:{subscription.pk}:{charge.period:%Y-%m}",
+        template="subscription_past_due",
+        charge=charge,
+    )
+
+
+def subscription_cancelled(*, subscription):
+    _to_donor(
+        subscription,
+        key=f"subscription-cancelled:{subscription.pk}:{int(subscription.cancelled_at.timestamp())}",
+        template="subscription_cancelled",
+    )
+
+
+def subscription_moved(*, subscription, old_campaign):
+    """The campaign ended; the monthly gift goes on to the organisation's general fund."""
+    _to_donor(
+        subscription,
+        key=f"subscription-moved:{subscription.pk}:{old_campaign.pk}",
+        template="subscription_moved",
+        old_campaign=old_campaign,
+    )
+
+
+def subscription_campaign_ended_ask(*, subscription, fund):
+    """The campaign ended and the gift is paused: resume it (for the general fund) or stop it."""
+    _to_donor(
+        subscription,
+        key=f"subscription-campaign-ended:{subscription.pk}:{subscription.campaign_id}",
+        template="subscription_campaign_ended",
+        fund=fund,
+    )
+
+
+def subscription_card_expiring(*, subscription):
+    _to_donor(
+        subscription,
+        key=f"subscription-card-expiring:{subscription.pk}:{subscription.payment_method_id}",
+        template="subscription_card_expiring",
+    )

@@ -21,6 +21,11 @@ from fundraising.services.errors import PaymentMismatch, TransitionRefused, Unkn
 logger = logging.getLogger(__name__)
 S = Donation.Status
 
+# Called as hook(donation=..., now=...) after a subscription's donation changed status, once the
+# transaction that changed it commits (monthly gifts register theirs: fundraising.services.subscriptions).
+# A hook that fails is logged; the charging scan settles what it left.
+SETTLED_HOOKS = []
+
 ALLOWED_TRANSITIONS = {
     S.PENDING: {S.SUCCEEDED, S.FAILED, S.CANCELLED},
     S.SUCCEEDED: {S.REFUNDED},
@@ -43,6 +48,9 @@ def donation_transition(*, donation_id, to, now=None, refund_amount=None, refund
         if to not in ALLOWED_TRANSITIONS.get(donation.status, ()):
             raise TransitionRefused(f"A {donation.status} donation cannot become {to}.")
         _apply(donation, to=to, now=now, refund_amount=refund_amount, refund_reason=refund_reason)
+    if donation.subscription_id:
+        for hook in SETTLED_HOOKS:
+            transaction.on_commit(lambda hook=hook: hook(donation=donation, now=now), robust=True)
     return donation, True
 
 

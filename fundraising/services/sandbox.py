@@ -1,14 +1,20 @@
 """The sandbox checkout's own side: recording a test payment's outcome and sending its callback."""
 
+import secrets
+from datetime import date
+
 from django.db import transaction
 
-from fundraising.models import SandboxPayment
+from fundraising.models import SandboxCard, SandboxPayment
 from fundraising.services.errors import FundraisingError
 
 
 @transaction.atomic
-def sandbox_payment_complete(*, reference, succeed, callback_url):
-    """Record the test payment's outcome, then have a worker post the signed callback to Kindred."""
+def sandbox_payment_complete(*, reference, succeed, callback_url, card_fails=False):
+    """Record the test payment's outcome, then have a worker post the signed callback to Kindred.
+
+    A payment that saves the card (a monthly gift's first) leaves a SandboxCard; `card_fails` makes
+    the later charges on it fail."""
     from fundraising.tasks import sandbox_callback_send
 
     payment = SandboxPayment.objects.select_for_update().filter(reference=reference).first()
@@ -16,7 +22,17 @@ def sandbox_payment_complete(*, reference, succeed, callback_url):
         raise FundraisingError("No such test payment.")
     if payment.status == SandboxPayment.Status.PENDING:
         payment.status = SandboxPayment.Status.SUCCEEDED if succeed else SandboxPayment.Status.FAILED
-        payment.save(update_fields=["status"])
+        if succeed and payment.save_card:
+            payment.card = sandbox_card_create(fails=card_fails)
+        payment.save(update_fields=["status", "card"])
     event = "payment.succeeded" if payment.status == SandboxPayment.Status.SUCCEEDED else "payment.failed"
     sandbox_callback_send.delay_on_commit(reference, event, callback_url)
     return payment
+
+
+def sandbox_card_create(*, fails=False, today=None):
+    """A new saved test card, valid for three years (the checkout page's "save the card")."""
+    today = today or date.today()
+    return SandboxCard.objects.create(
+        token=f"sbxcard_{secrets.token_hex(12)}", fails=fails, expires_on=date(today.year + 3, today.month, 1)
+    )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -33,15 +33,7 @@ def give(request, kind, slug):
             status = 429
         else:
             try:
-                _donation, checkout_url = services.donation_start(
-                    campaign=campaign,
-                    fundraiser=fundraiser,
-                    amount=form.cleaned_data["value"],
-                    donor=form.cleaned_data,
-                    user=request.user,
-                    language=translation.get_language(),
-                )
-                return redirect(checkout_url)
+                return redirect(_give_start(request, campaign, fundraiser, form.cleaned_data))
             except services.FundraisingError as exc:
                 form.add_error(None, str(exc))
     return render(
@@ -59,11 +51,12 @@ def give(request, kind, slug):
 
 def _give_initial(request, campaign, fundraiser):
     """What the form starts with: the gift that did not go through (?again=<key>), else the account's name."""
+    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
     earlier = selectors.donation_to_retry(request.GET.get("again"), campaign, fundraiser)
     if earlier is not None:
         amount = format(earlier.amount.normalize(), "f")
         preset = f"{earlier.amount:.2f}" in campaign.suggested_amounts
-        return {
+        return initial | {
             "preset": f"{earlier.amount:.2f}" if preset else "",
             "amount": "" if preset else amount,
             "name": earlier.donor_name,
@@ -75,8 +68,25 @@ def _give_initial(request, campaign, fundraiser):
             "dedication_name": earlier.dedication_name,
         }
     if request.user.is_authenticated:
-        return {"name": request.user.name, "email": request.user.email}
-    return {}
+        initial.update(name=request.user.name, email=request.user.email)
+    return initial
+
+
+def _give_start(request, campaign, fundraiser, data):
+    """Start a one-off or a monthly gift; returns the provider's checkout URL."""
+    common = {
+        "campaign": campaign,
+        "fundraiser": fundraiser,
+        "amount": data["value"],
+        "donor": data,
+        "user": request.user,
+        "language": translation.get_language(),
+    }
+    if data.get("frequency") == "monthly":
+        _subscription, checkout_url = services.subscription_start(day=data["day"], **common)
+    else:
+        _donation, checkout_url = services.donation_start(**common)
+    return checkout_url
 
 
 def _give_target(user, kind, slug):
@@ -103,7 +113,9 @@ def thanks_status(request, key):
 
 
 def _thanks_context(key):
-    donation = get_object_or_404(Donation.objects.select_related("campaign", "fundraiser"), idempotency_key=key)
+    donation = get_object_or_404(
+        Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
+    )
     target = donation.fundraiser or donation.campaign
     return {
         "donation": donation,
@@ -121,6 +133,7 @@ def sandbox_checkout(request, reference):
         services.sandbox_payment_complete(
             reference=reference,
             succeed=request.POST.get("outcome") == "succeed",
+            card_fails=request.POST.get("card_fails") == "on",
             callback_url=request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"})),
         )
         return redirect(payment.return_url)

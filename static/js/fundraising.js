@@ -20,4 +20,13 @@ document.addEventListener("DOMContentLoaded", () => {
       if (other.value.trim()) presets.forEach((radio) => { radio.checked = false; });
     });
   }
+  // The day of the month matters only for a monthly gift.
+  const day = document.querySelector(".kd-give-form .kd-monthly-day");
+  const frequencies = document.querySelectorAll(".kd-give-form input[name='frequency']");
+  const showDay = () => {
+    const monthly = document.querySelector(".kd-give-form input[name='frequency'][value='monthly']");
+    if (day && monthly) day.hidden = !monthly.checked;
+  };
+  frequencies.forEach((radio) => radio.addEventListener("change", showDay));
+  showDay();
 });

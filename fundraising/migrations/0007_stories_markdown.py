@@ -15,6 +15,6 @@ def to_markdown(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fundraising", "0005_team_name_unique")]
+    dependencies = [("fundraising", "0006_monthly_gifts")]
 
     operations = [migrations.RunPython(to_markdown, migrations.RunPython.noop)]
