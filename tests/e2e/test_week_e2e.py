@@ -68,6 +68,12 @@ def _speak(user, language):
     user.save(update_fields=["language"])
 
 
+def open_page(page_factory, viewport, language):
+    page = page_factory(viewport=viewport, language=language)
+    page.set_default_timeout(30_000)  # a whole week of pages on a busy CI machine
+    return page
+
+
 def sign_in(page, user):
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(user.email)
@@ -96,7 +102,7 @@ def check(page, name, language, viewport):
 def test_a_managers_week(page_factory, week, language, width, viewport):
     manager = week["manager"]
     _speak(manager, language)
-    page = page_factory(viewport=viewport, language=language)
+    page = open_page(page_factory, viewport, language)
 
     sign_in(page, manager)
     assert page.url.endswith("/c/warm/manage/dashboard/")
@@ -152,7 +158,7 @@ def test_a_managers_week(page_factory, week, language, width, viewport):
 def test_a_volunteers_week(page_factory, week, language, width, viewport):
     volunteer = week["volunteer"]
     _speak(volunteer, language)
-    page = page_factory(viewport=viewport, language=language)
+    page = open_page(page_factory, viewport, language)
     sign_in(page, volunteer)
 
     # Starting a fundraiser: the campaign's story as text to edit, the goal in roubles.
@@ -181,7 +187,7 @@ def test_a_volunteers_week(page_factory, week, language, width, viewport):
 @pytest.mark.parametrize("language", ["en", "ru"])
 @pytest.mark.parametrize(("width", "viewport"), WIDTHS)
 def test_a_donors_week(page_factory, week, language, width, viewport):
-    page = page_factory(viewport=viewport, language=language)
+    page = open_page(page_factory, viewport, language)
 
     page.goto("/")
     assert page.locator(".kd-campaign-card").count() == 1
