@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run install install-dev migrate messages seed test lint format assets check-python e2e-browser clean
+.PHONY: run install install-dev migrate messages seed test lint format assets check-python e2e-browser clean prod-check
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -34,9 +34,10 @@ messages: install
 # Development defaults: SQLite and a file broker under var/, console e-mail. DATABASE_URL and
 # REDIS_URL from the environment take precedence.
 run: export DEBUG ?= true
+# honcho gives each process a PORT of its own, so links are fixed to the web server's port here.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
-	@mkdir -p var
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo
@@ -51,6 +52,11 @@ test: install-dev messages
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Kindred as on a server: gunicorn, worker, beat, nginx, PostgreSQL, Redis, SMTP, and a smoke through
+# nginx (config/deploy/prod-check.sh; needs nginx and openssl, and drops/creates SMOKE_DATABASE_URL).
+prod-check: install-dev
+	bash config/deploy/prod-check.sh
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -63,13 +69,15 @@ format: install-dev
 assets:
 	npm ci --no-audit --no-fund
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/htmx
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
-	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/
 	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
 	cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 	mkdir -p static/vendor/chartjs && cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	@# Source maps are not shipped: a file naming a missing map breaks collectstatic's manifest storage.
+	find static/vendor -name '*.js' -o -name '*.css' | xargs sed -i '/sourceMappingURL=/d'
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -7,7 +7,6 @@ from communities.models import Community, Membership
 from communities.services.community import RESERVED_SLUGS
 from members.models import User
 
-COVER_MAX_BYTES = 5 * 1024 * 1024
 ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.choices]
 
 
@@ -34,12 +33,6 @@ class CommunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-
-    def clean_cover(self):
-        cover = self.cleaned_data.get("cover")
-        if cover and getattr(cover, "size", 0) > COVER_MAX_BYTES:
-            raise forms.ValidationError(_("The image is larger than 5 MB. Choose a smaller one."))
-        return cover
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")

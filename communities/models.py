@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageField
 from members.models import TIME_ZONE_CHOICES
 
 
@@ -37,7 +38,7 @@ class Community(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.VOLUNTEERS)
     description = models.TextField(_("description"), blank=True, help_text=_("Simple formatting and links."))
-    cover = models.ImageField(_("cover image"), upload_to="communities/covers/", blank=True)
+    cover = UploadedImageField(_("cover image"), upload_to="communities/covers/", blank=True, max_bytes=5 * 1024 * 1024)
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     join_policy = models.CharField(_("join policy"), max_length=12, choices=JoinPolicy, default=JoinPolicy.OPEN)
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)

@@ -9,6 +9,7 @@ from communities.insights import api as dashboard_api
 from communities.routine import api as checkins_api
 from events import api as events_api
 from fundraising import api as fundraising_api
+from fundraising.donors import api as donors_api
 from members import api as members_api
 
 router = DefaultRouter()
@@ -65,5 +66,18 @@ urlpatterns = [
         name="checkin_assign",
     ),
     path("communities/<int:community_pk>/messages/", checkins_api.CommunityMessages.as_view(), name="messages"),
+    path("communities/<int:community_pk>/donors/", donors_api.DonorList.as_view(), name="donors"),
+    path("communities/<int:community_pk>/subscriptions/", donors_api.SubscriptionList.as_view(), name="subscriptions"),
+    path(
+        "communities/<int:community_pk>/subscriptions/<int:pk>/cancel/",
+        donors_api.SubscriptionCancel.as_view(),
+        name="subscription_cancel",
+    ),
+    path("me/gifts/", donors_api.MyGifts.as_view(), name="my_gifts"),
+    path(
+        "me/subscriptions/<int:pk>/<str:action>/",
+        donors_api.MySubscriptionAction.as_view(),
+        name="my_subscription_action",
+    ),
     *router.urls,
 ]

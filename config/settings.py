@@ -12,8 +12,9 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# SQLite, the file broker and the file cache live here in development; `make run` creates it. Nothing
+# is written at import, so production runs on a read-only file system.
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)  # SQLite, the file broker and the file cache live here in development
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -23,11 +24,25 @@ ENVIRONMENT = {
     "DEBUG": ("development mode: detailed errors, no HTTPS enforcement", "false"),
     "SECRET_KEY": ("signing key; required when DEBUG is off", "(a fixed dev key when DEBUG is on)"),
     "ALLOWED_HOSTS": ("comma-separated host names served", "localhost,127.0.0.1 when DEBUG is on"),
-    "SITE_URL": ("public base URL used in e-mails", "http://127.0.0.1:8000"),
+    "SITE_URL": ("public base URL used in e-mails and shared links", "http://127.0.0.1:$PORT (PORT: 8000)"),
+    "PORT": ("port of the development server (`make run`); sets the default SITE_URL", "8000"),
     "DATABASE_URL": ("database", "sqlite:///var/kindred.sqlite3"),
     "REDIS_URL": ("Celery broker and shared cache", "unset: file broker and file cache under var/"),
+    "CELERY_BROKER_URL": ("Celery broker (a Redis database of its own in production)", "REDIS_URL"),
+    "CACHE_URL": ("shared cache: rate limits, lock-outs, page bodies (its own Redis database)", "REDIS_URL"),
     "EMAIL_URL": ("outgoing mail (smtp://, consolemail://, ...); required when DEBUG is off", "consolemail://"),
     "DEFAULT_FROM_EMAIL": ("sender of outgoing mail", "Kindred <noreply@localhost>"),
+    "EMAIL_SUBJECT_PREFIX": ("prefix of account e-mails' and staff error reports' subjects", "[ORGANISATION_NAME] "),
+    "LANGUAGE_CODE": ("language for visitors whose browser asks for neither English nor Russian", "en"),
+    "SENTRY_DSN": ("report errors to Sentry (or a compatible service) when set", "(unset: off)"),
+    "MEDIA_STORAGE": ("where uploads go: local (MEDIA_ROOT) or s3 (S3_* below)", "local"),
+    "S3_BUCKET": ("bucket for uploads (MEDIA_STORAGE=s3)", "(empty)"),
+    "S3_ENDPOINT_URL": ("S3-compatible endpoint, e.g. https://storage.yandexcloud.net", "(AWS)"),
+    "S3_REGION": ("bucket region", "(the endpoint's default)"),
+    "S3_ACCESS_KEY_ID": ("access key (or the machine's role)", "(empty)"),
+    "S3_SECRET_ACCESS_KEY": ("secret key", "(empty)"),
+    "S3_CUSTOM_DOMAIN": ("public host of the bucket or its CDN, if not the endpoint", "(empty)"),
+    "IMAGE_UPLOAD_MAX_BYTES": ("largest image upload accepted", "10485760 (10 MB)"),
     "TIME_ZONE": ("organisation's default IANA time zone", "Europe/Moscow"),
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
     "PHONE_REGION": ("ISO 3166 country of phone numbers typed without a country code", "RU"),
@@ -39,7 +54,7 @@ ENVIRONMENT = {
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="dev-only-insecure-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 # How many proxies we run in front of the web process (nginx = 1; a load balancer and nginx = 2).
 # Every consumer of the client's address reads it through config.net.client_ip.
@@ -72,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -107,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
             ],
+            "builtins": ["config.images"],
         },
     },
 ]
@@ -127,8 +144,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     # A file cache is shared by every process of `make run`, so rate limits hold across them.
     CACHES = {
@@ -167,7 +185,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"  # also takes the client address from config.net
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{ORGANISATION_NAME}] "
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default=f"[{ORGANISATION_NAME}] ")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]  # links in e-mails follow SITE_URL
 # Per-IP and per-key limits, kept in the shared cache.
 ACCOUNT_RATE_LIMITS = {
@@ -189,7 +208,7 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The same address as every other limit (instead of django-ipware's own reading of the headers).
 AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
 
-LANGUAGE_CODE = "en"
+LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Moscow")
@@ -199,12 +218,35 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="RUB")
 PHONE_REGION = env("PHONE_REGION", default="RU").upper()
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Every uploaded image is checked, re-encoded and resized (config/images.py); this is the size limit.
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploads: the local disk (one machine; nginx serves MEDIA_ROOT at /media/) or S3-compatible object
+# storage (several machines: AWS S3, Yandex Object Storage, MinIO), objects readable by anyone.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="local")
+_MEDIA_BACKENDS = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET", default=""),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "custom_domain": env("S3_CUSTOM_DOMAIN", default=None),
+            "location": env("S3_PREFIX", default="media"),
+            "querystring_auth": False,  # covers and avatars are public; names are random
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    },
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKENDS[MEDIA_STORAGE],
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -236,14 +278,13 @@ MAILERS["default"] = _mailer_from_url(env("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kindred <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: broker on Redis, or kombu's file transport under var/ so `make run` needs no server.
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+# Celery: broker on Redis, or kombu's file transport under var/ so `make run` needs no server
+# (`make run` creates its folders).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -263,7 +304,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
@@ -334,14 +375,36 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = []
 
+# One line per event on standard error, with the request's id (config/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "()": "config.logs.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s request=%(request_id)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Optional error reporting: only when SENTRY_DSN is set (no personal data is sent).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Outbound messages: how often a failed send is retried, and after how long a queued one is re-queued.
 MESSAGE_MAX_ATTEMPTS = 6

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageField
 from members.models import TIME_ZONE_CHOICES
 
 
@@ -33,7 +34,7 @@ class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, allow_unicode=False)
     description = models.TextField(_("description"), blank=True, help_text=_("Simple formatting and links."))
-    cover = models.ImageField(_("cover image"), upload_to="events/covers/", blank=True)
+    cover = UploadedImageField(_("cover image"), upload_to="events/covers/", blank=True)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageFormField
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
 from fundraising.money import AmountError, amount_parse, currency_symbol
 
@@ -145,7 +146,7 @@ class FundraiserForm(forms.Form):
         required=False,
         help_text=_("Why this matters to you."),
     )
-    cover = forms.ImageField(label=_("Image"), required=False)
+    cover = UploadedImageFormField(label=_("Image"), required=False)
 
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)

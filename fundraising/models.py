@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageField
+
 CURRENCIES = [("RUB", "RUB"), ("EUR", "EUR"), ("USD", "USD"), ("GBP", "GBP")]
 
 
@@ -50,7 +52,7 @@ class Campaign(Totals):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     summary = models.CharField(_("summary"), max_length=240, blank=True, help_text=_("One sentence for share cards."))
     story = models.TextField(_("story"), blank=True, help_text=_("Simple formatting and links."))
-    cover = models.ImageField(_("cover image"), upload_to="fundraising/campaigns/", blank=True)
+    cover = UploadedImageField(_("cover image"), upload_to="fundraising/campaigns/", blank=True)
     goal = money_field(_("goal"))
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default=settings.DEFAULT_CURRENCY)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
@@ -143,7 +145,7 @@ class Fundraiser(Totals):
     title = models.CharField(_("title"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     story = models.TextField(_("story"), blank=True, help_text=_("Simple formatting and links."))
-    cover = models.ImageField(_("image"), upload_to="fundraising/fundraisers/", blank=True)
+    cover = UploadedImageField(_("image"), upload_to="fundraising/fundraisers/", blank=True)
     goal = money_field(_("goal"))
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
     hidden_reason = models.TextField(_("why it was hidden"), blank=True)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from fundraising.donors import views as donors
 from fundraising.views import donor, giving, manage, owner, public
 
 app_name = "fundraising"
@@ -31,6 +32,22 @@ urlpatterns = [
     path("give/<str:kind>/<slug:slug>/", giving.give, name="give"),
     path("fundraising/mine/", owner.mine, name="mine"),
     path("fundraising/manage/", manage.campaigns, name="manage_campaigns"),
+    path("fundraising/organisation/donors/", donors.donor_list, name="org_donors"),
+    path("fundraising/organisation/donors/person/", donors.donor_person, name="org_donor_person"),
+    path("fundraising/organisation/donors/export.csv", donors.donors_csv, name="org_donors_csv"),
+    path(
+        "fundraising/organisation/donors/monthly/<int:pk>/cancel/",
+        donors.donor_subscription_cancel,
+        name="org_donor_cancel",
+    ),
+    path("fundraising/donors/<slug:slug>/", donors.donor_list, name="donors"),
+    path("fundraising/donors/<slug:slug>/person/", donors.donor_person, name="donor_person"),
+    path("fundraising/donors/<slug:slug>/export.csv", donors.donors_csv, name="donors_csv"),
+    path(
+        "fundraising/donors/<slug:slug>/monthly/<int:pk>/cancel/",
+        donors.donor_subscription_cancel,
+        name="donor_cancel",
+    ),
     path("fundraising/manage/new/<slug:community>/", manage.campaign_create, name="campaign_create"),
     path("fundraising/manage/<slug:slug>/", manage.campaign_manage, name="manage_campaign"),
     path("fundraising/manage/<slug:slug>/updates/new/", manage.campaign_update_new, name="campaign_update_new"),

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageFormField
 from members.models import TIME_ZONE_CHOICES, User
 from members.phones import phone_normalise
 
@@ -43,7 +44,8 @@ class ProfileForm(forms.ModelForm):
     """The account page: who you are, how we speak to you, what we may send you."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
-    avatar = forms.ImageField(
+    avatar = UploadedImageFormField(
+        max_bytes=AVATAR_MAX_BYTES,
         label=_("Photo"),
         required=False,
         help_text=_("JPEG, PNG or WebP, up to 2 MB."),
@@ -80,12 +82,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bio"].max_length = 2000
-
-    def clean_avatar(self):
-        avatar = self.cleaned_data.get("avatar")
-        if avatar and avatar.size > AVATAR_MAX_BYTES:
-            raise forms.ValidationError(_("The photo is larger than 2 MB. Choose a smaller one."))
-        return avatar
 
     def clean_phone(self):
         return phone_normalise(self.cleaned_data["phone"])

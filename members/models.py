@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
+from config.images import UploadedImageField
 from members.phones import phone_normalise
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -50,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     bio = models.TextField(_("about me"), blank=True)
-    avatar = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
+    avatar = UploadedImageField(_("photo"), upload_to="avatars/", blank=True, max_bytes=2 * 1024 * 1024)
     # Current consents; every change is also kept in ConsentRecord with its time.
     consent_news = models.BooleanField(_("news and calls to action"), default=False)
     consent_reminders = models.BooleanField(_("event reminders"), default=True)

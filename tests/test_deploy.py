@@ -1,7 +1,10 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,3 +46,35 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _entrypoint_commands():
+    script = (ROOT / "config/deploy/entrypoint.sh").read_text()
+    return set(re.findall(r"^  (\w+)\)$", script, re.MULTILINE))
+
+
+def test_the_image_and_compose_run_the_entry_script_the_production_smoke_runs():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    smoke = (ROOT / "config/deploy/prod-check.sh").read_text()
+
+    kindred = {name: s for name, s in compose["services"].items() if s.get("image") == "kindred:latest"}
+    assert {s["command"] for s in kindred.values()} == {"release", "web", "worker", "beat"}
+    assert _entrypoint_commands() == {"build", "release", "web", "worker", "beat"}
+    assert 'ENTRYPOINT ["config/deploy/entrypoint.sh"]' in dockerfile
+    assert "config/deploy/entrypoint.sh build" in dockerfile
+    assert {f"config/deploy/entrypoint.sh {c}" for c in _entrypoint_commands()} <= set(
+        re.findall(r"config/deploy/entrypoint\.sh \w+", smoke)
+    )
+
+
+def test_the_nginx_template_gets_every_value_it_needs_in_compose_and_in_the_smoke():
+    template = (ROOT / "config/deploy/nginx.conf.template").read_text()
+    needed = set(re.findall(r"\$\{(KINDRED_\w+)\}", template))
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    smoke = (ROOT / "config/deploy/prod-check.sh").read_text()
+
+    assert needed == set(compose["services"]["nginx"]["environment"])
+    assert needed <= set(re.findall(r"(KINDRED_\w+)=", smoke))
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in template
+    assert "X-Forwarded-Proto $scheme" in template

@@ -50,6 +50,7 @@ MANAGE_TABS = [
     ("dashboard", _("Dashboard"), "communities:dashboard"),
     ("checkins", _("Check-ins"), "communities:checkin_queue"),
     ("members", _("Members"), "communities:directory_list"),
+    ("donors", _("Donors"), "fundraising:donors"),
     ("requests", _("Join requests"), "communities:manage_requests"),
     ("announcements", _("Announcements"), "communities:manage_announcements"),
     ("messages", _("Messages"), "communities:message_centre"),

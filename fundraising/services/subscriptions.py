@@ -277,17 +277,17 @@ def _open_months(subscription, now):
     return months
 
 
-def subscription_charges_due_ids(*, now=None, limit=5000) -> list[int]:
-    """Charges to attempt now: due ones, and attempts a dead worker left processing (not the donor's own
-    checkout, which the provider's callback or the pending-donation expiry settles)."""
+def subscription_charges_due_ids(*, now=None, after=0, limit=2000) -> list[int]:
+    """Ids (above `after`, ascending) of charges to attempt now: due ones, and attempts a dead worker
+    left processing (not the donor's own checkout, which its callback or the pending-donation expiry
+    settles, unless that settling itself was lost)."""
     now = now or timezone.now()
     due = Q(status=C.DUE, next_attempt_at__lte=now)
     stale = Q(status=C.PROCESSING, via_checkout=False, claimed_at__lt=now - STALE_CLAIM)
     # A checkout whose donation is settled but whose month is not (the settling hook failed).
     stale |= Q(status=C.PROCESSING, via_checkout=True, donation__status__in=(D.SUCCEEDED, D.FAILED, D.CANCELLED))
-    return list(
-        SubscriptionCharge.objects.filter(due | stale).order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
-    )
+    charges = SubscriptionCharge.objects.filter(due | stale, pk__gt=after).order_by("pk")
+    return list(charges.values_list("pk", flat=True)[:limit])
 
 
 def subscription_charge_attempt(*, charge_id, now=None) -> str:
@@ -368,9 +368,12 @@ def subscriptions_charge_due(*, now=None) -> dict:
     now = now or timezone.now()
     opened = subscriptions_open_due(now=now)
     outcomes: dict[str, int] = {}
-    for charge_id in subscription_charges_due_ids(now=now):
-        outcome = subscription_charge_attempt(charge_id=charge_id, now=now)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    last = 0
+    while ids := subscription_charges_due_ids(now=now, after=last):
+        for charge_id in ids:
+            outcome = subscription_charge_attempt(charge_id=charge_id, now=now)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        last = ids[-1]
     return {"opened": opened, **outcomes}
 
 

@@ -1,0 +1,109 @@
+"""Charge N due monthly gifts through the sandbox in one beat run; print the time and the peak memory.
+
+    createdb kindred_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kindred_bench .venv/bin/python manage.py migrate
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/kindred_bench .venv/bin/python bench/recurring.py
+
+BENCH_SUBSCRIPTIONS (default 50000) active gifts with saved test cards are made due, then
+`subscriptions_charge_due` runs as the beat would: it opens every month and charges it (a claim,
+a sandbox charge under its idempotency key, the donation's status with the campaign's totals, the
+receipt written to the message ledger). The ledger's delivery tasks are not queued (sending mail is
+the workers' job, not the charging run's). Run again and it finds nothing left to charge.
+The database must hold nothing but what this script made (it refuses otherwise).
+"""
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from communities.models import Community  # noqa: E402
+from fundraising.models import Campaign, Donation, SandboxCard, Subscription, SubscriptionCharge  # noqa: E402
+from fundraising.services import subscriptions as subs  # noqa: E402
+from members.services import messages  # noqa: E402
+
+COUNT = int(os.environ.get("BENCH_SUBSCRIPTIONS", "50000"))
+SLUG = "bench-recurring"
+
+
+def refuse_foreign_data():
+    foreign = Campaign.objects.exclude(slug=SLUG).exists() or Community.objects.exclude(slug=SLUG).exists()
+    if foreign:
+        sys.exit("This database holds data the benchmark did not make; use an empty one (see the docstring).")
+
+
+def seed(now):
+    community, _ = Community.objects.get_or_create(slug=SLUG, defaults={"name": "Bench"})
+    campaign, _ = Campaign.objects.get_or_create(
+        slug=SLUG, defaults={"community": community, "title": "Bench", "goal": Decimal("1e9"), "status": "active"}
+    )
+    have = Subscription.objects.filter(campaign=campaign).count()
+    cards = SandboxCard.objects.bulk_create(
+        (SandboxCard(token=f"sbxcard_bench_{i}", expires_on=date(2099, 1, 1)) for i in range(have, COUNT)),
+        batch_size=5000,
+    )
+    Subscription.objects.bulk_create(
+        (_subscription(campaign, card, i + have, now) for i, card in enumerate(cards)), batch_size=5000
+    )
+    # Every gift due a minute ago, in the current month, as on a busy first of the month.
+    Subscription.objects.filter(campaign=campaign).update(
+        status=Subscription.Status.ACTIVE, next_period=subs.period_of(now), next_charge_at=now - timedelta(minutes=1)
+    )
+    SubscriptionCharge.objects.filter(subscription__campaign=campaign, period=subs.period_of(now)).delete()
+    return campaign
+
+
+def _subscription(campaign, card, i, now):
+    return Subscription(
+        campaign=campaign,
+        amount=Decimal("500"),
+        currency="RUB",
+        day=1,
+        donor_name=f"Donor {i}",
+        donor_email=f"donor{i}@bench.example.org",
+        donor_key=f"donor{i}@bench.example.org",
+        provider="sandbox",
+        payment_method_id=card.token,
+        started_at=now,
+    )
+
+
+def main():
+    refuse_foreign_data()
+    now = timezone.now()
+    campaign = seed(now)
+    messages._deliver_on_commit = lambda message_id: None
+    donations_before = Donation.objects.filter(campaign=campaign, status="succeeded").count()
+    tracemalloc.start()
+    start = time.perf_counter()
+    outcome = subs.subscriptions_charge_due(now=now)
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    charged = Donation.objects.filter(campaign=campaign, status="succeeded").count() - donations_before
+    again = subs.subscriptions_charge_due(now=now)
+    print(f"subscriptions due:       {COUNT}")
+    print(f"charged in one run:      {charged} ({outcome})")
+    print(f"time:                    {elapsed:.1f} s ({elapsed / max(charged, 1) * 1000:.2f} ms a charge)")
+    print(f"peak Python memory:      {peak / 2**20:.1f} MiB (tracemalloc)")
+    print(f"peak process RSS:        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MiB")
+    print(f"a second run:            {again}")
+    print(f"database:                {connection.settings_dict['NAME']}")
+
+
+if __name__ == "__main__":
+    main()

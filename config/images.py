@@ -1,0 +1,140 @@
+"""Uploaded images: limited in size, re-encoded and resized with Pillow, metadata stripped, with a card rendition.
+
+Every image field of every model is an ``UploadedImageField``, so whatever path an image comes in by
+(a page's form, the admin, the API, a script) it is stored the same way:
+
+- refused above ``max_bytes`` (``IMAGE_UPLOAD_MAX_BYTES`` by default) or ``MAX_PIXELS``, or when Pillow
+  cannot read it as JPEG, PNG, WebP or GIF;
+- turned upright (EXIF orientation), then re-encoded without any metadata (EXIF, GPS position,
+  camera, comments), at most ``MAX_SIDE`` pixels on its longer side: JPEG, or PNG when it has
+  transparency, under a new random name;
+- accompanied by a card rendition (``CARD_SIDE`` px) next to it, ``<name>.card.<ext>``, which
+  ``card_url`` returns for lists and cards.
+
+The field reports itself as Django's ImageField to migrations: processing is not a schema change.
+"""
+
+import io
+import re
+import uuid
+
+from django import forms, template
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 1600  # px, the longer side of a stored image
+CARD_SIDE = 480  # px, the longer side of the card rendition
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+_PROCESSED = re.compile(r"^(?P<stem>(?:.*/)?[0-9a-f]{32})\.(?P<ext>jpg|png)$")
+
+
+def image_check(upload, *, max_bytes: int | None = None) -> None:
+    """Raise ValidationError unless ``upload`` (a File) is a readable image within the limits."""
+    limit = max_bytes or settings.IMAGE_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("The image is larger than %(limit)s MB. Choose a smaller one."),
+            code="too_large",
+            params={"limit": f"{limit / 1024 / 1024:.2f}".rstrip("0").rstrip(".")},
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as picture:
+            if picture.format not in FORMATS:
+                raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
+            if picture.width * picture.height > MAX_PIXELS:
+                raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+            picture.verify()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+        raise ValidationError(_("This file is not an image we can read."), code="invalid") from exc
+    finally:
+        upload.seek(0)
+
+
+def image_reencode(upload, *, side: int = MAX_SIDE) -> tuple[bytes, str]:
+    """``upload`` (a readable File) re-encoded without metadata, at most ``side`` px: (bytes, "jpg"|"png")."""
+    upload.seek(0)
+    with Image.open(upload) as picture:
+        picture = ImageOps.exif_transpose(picture)
+        picture.thumbnail((side, side), Image.Resampling.LANCZOS)
+        transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+        out = io.BytesIO()
+        if transparent:
+            picture.convert("RGBA").save(out, "PNG", optimize=True)
+            return out.getvalue(), "png"
+        picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        return out.getvalue(), "jpg"
+
+
+def card_name(name: str) -> str:
+    """The storage name of the card rendition of a processed image ``name``, or ``name`` itself."""
+    match = _PROCESSED.match(name or "")
+    return f"{match['stem']}.card.{match['ext']}" if match else name
+
+
+def card_url(image) -> str:
+    """URL of the small rendition of an image field's file (``""`` when empty), for cards and lists."""
+    if not image:
+        return ""
+    return image.storage.url(card_name(image.name))
+
+
+class UploadedImageFormField(forms.ImageField):
+    """A form's image field that refuses what ``image_check`` refuses, next to the field."""
+
+    def __init__(self, *args, max_bytes=None, **kwargs):
+        self.max_bytes = max_bytes
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is not None:
+            image_check(upload, max_bytes=self.max_bytes)
+        return upload
+
+
+class UploadedImageField(models.ImageField):
+    """An ImageField whose new files are checked, re-encoded, resized and given a card rendition."""
+
+    def __init__(self, *args, max_bytes=None, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": UploadedImageFormField, "max_bytes": self.max_bytes, **kwargs})
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if value and not getattr(value, "_committed", True):
+            image_check(value.file, max_bytes=self.max_bytes)
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            image_check(file.file, max_bytes=self.max_bytes)  # also when no form validated it
+            data, ext = image_reencode(file.file)
+            card, _ext = image_reencode(io.BytesIO(data), side=CARD_SIDE)
+            file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)  # under upload_to
+            file.storage.save(card_name(file.name), ContentFile(card))
+        return super().pre_save(model_instance, add)
+
+
+register = template.Library()  # a template builtin (settings.TEMPLATES): {{ campaign.cover|card }}
+
+
+@register.filter(name="card")
+def card_filter(image):
+    """The card rendition's URL of an image field's file, or "" when there is none."""
+    return card_url(image)
