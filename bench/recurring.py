@@ -9,7 +9,8 @@ BENCH_SUBSCRIPTIONS (default 50000) active gifts with saved test cards are made 
 a sandbox charge under its idempotency key, the donation's status with the campaign's totals, the
 receipt written to the message ledger). The ledger's delivery tasks are not queued (sending mail is
 the workers' job, not the charging run's). Run again and it finds nothing left to charge.
-The database must hold nothing but what this script made (it refuses otherwise).
+The database must hold nothing but what this script made (it refuses otherwise); each run starts
+afresh. Ledger rows of earlier runs stay (their keys name donations that no longer exist).
 """
 
 import os
@@ -32,7 +33,14 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from communities.models import Community  # noqa: E402
-from fundraising.models import Campaign, Donation, SandboxCard, Subscription, SubscriptionCharge  # noqa: E402
+from fundraising.models import (  # noqa: E402
+    Campaign,
+    Donation,
+    SandboxCard,
+    SandboxPayment,
+    Subscription,
+    SubscriptionCharge,
+)
 from fundraising.services import subscriptions as subs  # noqa: E402
 from members.services import messages  # noqa: E402
 
@@ -47,24 +55,27 @@ def refuse_foreign_data():
 
 
 def seed(now):
+    """A fresh campaign with COUNT active gifts due a minute ago (what an earlier run made is removed)."""
+    _forget_earlier_runs()
     community, _ = Community.objects.get_or_create(slug=SLUG, defaults={"name": "Bench"})
-    campaign, _ = Campaign.objects.get_or_create(
-        slug=SLUG, defaults={"community": community, "title": "Bench", "goal": Decimal("1e9"), "status": "active"}
+    campaign = Campaign.objects.create(
+        community=community, slug=SLUG, title="Bench", goal=Decimal("1e9"), status="active"
     )
-    have = Subscription.objects.filter(campaign=campaign).count()
     cards = SandboxCard.objects.bulk_create(
-        (SandboxCard(token=f"sbxcard_bench_{i}", expires_on=date(2099, 1, 1)) for i in range(have, COUNT)),
+        (SandboxCard(token=f"sbxcard_bench_{i}", expires_on=date(2099, 1, 1)) for i in range(COUNT)),
         batch_size=5000,
     )
-    Subscription.objects.bulk_create(
-        (_subscription(campaign, card, i + have, now) for i, card in enumerate(cards)), batch_size=5000
-    )
-    # Every gift due a minute ago, in the current month, as on a busy first of the month.
-    Subscription.objects.filter(campaign=campaign).update(
-        status=Subscription.Status.ACTIVE, next_period=subs.period_of(now), next_charge_at=now - timedelta(minutes=1)
-    )
-    SubscriptionCharge.objects.filter(subscription__campaign=campaign, period=subs.period_of(now)).delete()
+    Subscription.objects.bulk_create((_subscription(campaign, card, i, now) for i, card in enumerate(cards)), 5000)
     return campaign
+
+
+def _forget_earlier_runs():
+    SubscriptionCharge.objects.filter(subscription__campaign__slug=SLUG).delete()
+    Donation.objects.filter(campaign__slug=SLUG).delete()
+    Subscription.objects.filter(campaign__slug=SLUG).delete()
+    Campaign.objects.filter(slug=SLUG).delete()
+    SandboxPayment.objects.filter(reference__startswith="sbx_kindred-sub-").delete()
+    SandboxCard.objects.filter(token__startswith="sbxcard_bench_").delete()
 
 
 def _subscription(campaign, card, i, now):
@@ -78,7 +89,11 @@ def _subscription(campaign, card, i, now):
         donor_key=f"donor{i}@bench.example.org",
         provider="sandbox",
         payment_method_id=card.token,
+        status=Subscription.Status.ACTIVE,
         started_at=now,
+        # Every gift due a minute ago, in the current month, as on a busy first of the month.
+        next_period=subs.period_of(now),
+        next_charge_at=now - timedelta(minutes=1),
     )
 
 

@@ -10,3 +10,6 @@ class CommunitiesConfig(AppConfig):
         from communities import navigation
 
         navigation.connect()
+
+        # Registers what this app forgets when a person deletes their account.
+        from communities import personal_data  # noqa: F401

@@ -34,6 +34,12 @@ class Community(models.Model):
         APPROVAL = "approval", _("a manager approves requests")
         INVITATION = "invitation", _("by invitation only")
 
+    class DepartedFundraisers(models.TextChoices):
+        """What happens to a supporter's fundraisers when they delete their account."""
+
+        KEEP = "keep", _('stay open under "a former supporter"')
+        HIDE = "hide", _("are hidden")
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.VOLUNTEERS)
@@ -42,6 +48,13 @@ class Community(models.Model):
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     join_policy = models.CharField(_("join policy"), max_length=12, choices=JoinPolicy, default=JoinPolicy.OPEN)
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)
+    departed_fundraisers = models.CharField(
+        _("fundraisers of people who delete their account"),
+        max_length=8,
+        choices=DepartedFundraisers,
+        default=DepartedFundraisers.KEEP,
+        help_text=_("Their donations and totals stay either way; only the name goes."),
+    )
     lapsed_after_days = models.PositiveSmallIntegerField(
         _("lapsed after (days)"), default=60, help_text=_("A member with no activity for this long is lapsed.")
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/join/", public.community_join, name="join"),
     path("<slug:slug>/leave/", public.community_leave, name="leave"),
     path("<slug:slug>/host/", public.host_request, name="host_request"),
+    path("<slug:slug>/emails/", public.community_preferences, name="preferences"),
     # Manager pages
     path("<slug:slug>/manage/", manage.manage_settings, name="manage"),
     path("<slug:slug>/manage/requests/", manage.manage_requests, name="manage_requests"),

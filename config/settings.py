@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
     "django_htmx",
     "rest_framework",
@@ -100,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "members.middleware.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its own response.
     "axes.middleware.AxesMiddleware",
@@ -176,6 +178,23 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Staff and community
+# managers must turn it on within MFA_GRACE_DAYS of becoming one; after that every page leads to its setup.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env("ORGANISATION_NAME", default="Kindred Foundation")
+MFA_GRACE_DAYS = env.int("MFA_GRACE_DAYS", default=14)
+# Retention (members.tasks.personal_data_retention, daily): how long texts and files with personal data stay.
+MESSAGE_BODY_RETENTION_DAYS = env.int("MESSAGE_BODY_RETENTION_DAYS", default=90)
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+EXPIRED_GIFT_RETENTION_DAYS = env.int("EXPIRED_GIFT_RETENTION_DAYS", default=30)
+ENVIRONMENT.update(
+    {
+        "MESSAGE_BODY_RETENTION_DAYS": ("days the text of a sent e-mail is kept", "90"),
+        "IMPORT_FILE_RETENTION_DAYS": ("days an uploaded CSV is kept after its import finished", "30"),
+        "EXPIRED_GIFT_RETENTION_DAYS": ("days a never-paid gift keeps the donor's name and e-mail", "30"),
+    }
+)
+ENVIRONMENT["MFA_GRACE_DAYS"] = ("days staff and managers have to turn on two-factor sign-in", "14")
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -345,6 +364,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "CommunityKindEnum": "communities.models.Community.Kind",
         "CommunityVisibilityEnum": "communities.models.Community.Visibility",
         "EventVisibilityEnum": "events.models.Event.Visibility",
+        "SubscriptionStatusEnum": "fundraising.models.Subscription.Status",
+        "DonationStatusEnum": "fundraising.models.Donation.Status",
     }
 )
 
@@ -425,6 +446,11 @@ PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3
 SUBSCRIPTIONS_GENERAL_FUND = env("SUBSCRIPTIONS_GENERAL_FUND", default="")
 SUBSCRIPTIONS_ON_CAMPAIGN_END = env("SUBSCRIPTIONS_ON_CAMPAIGN_END", default="general_fund")
 DONOR_LINK_MAX_AGE_DAYS = env.int("DONOR_LINK_MAX_AGE_DAYS", default=60)
+# The organisation's legal details on donors' annual statements (for a tax deduction).
+ORGANISATION_INN = env("ORGANISATION_INN", default="")
+ORGANISATION_OGRN = env("ORGANISATION_OGRN", default="")
+ORGANISATION_ADDRESS = env("ORGANISATION_ADDRESS", default="")
+STATEMENT_FONT = env("STATEMENT_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
@@ -442,6 +468,13 @@ ENVIRONMENT.update(
             "general_fund",
         ),
         "DONOR_LINK_MAX_AGE_DAYS": ("days a link to a donor's own page stays valid", "60"),
+        "ORGANISATION_INN": ("the organisation's INN (tax number) on annual statements", "(empty)"),
+        "ORGANISATION_OGRN": ("the organisation's OGRN or registration number on annual statements", "(empty)"),
+        "ORGANISATION_ADDRESS": ("the organisation's legal address on annual statements", "(empty)"),
+        "STATEMENT_FONT": (
+            "a TrueType font with Cyrillic for annual statements (Helvetica, Latin only, if missing)",
+            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        ),
     }
 )
 

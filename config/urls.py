@@ -11,6 +11,7 @@ from communities.routine import urls as routine_urls
 from communities.routine.views import mobilisation as mobilisation_views
 from config import views
 from members import views as member_views
+from members import views_audit as member_audit_views
 from members import views_jobs as member_jobs_views
 
 # /c/...: one "communities" namespace for a community's pages, built from the core app and the rooms on
@@ -44,6 +45,8 @@ urlpatterns = [
     path("c/", include(community_patterns)),
     path("staff/dashboard/", include(insights_urls.organisation_urlpatterns)),
     path("staff/jobs/", member_jobs_views.jobs_page, name="staff_jobs"),
+    path("staff/audit/", member_audit_views.audit_page, name="staff_audit"),
+    path("staff/audit/csv/", member_audit_views.audit_csv, name="staff_audit_csv"),
     path("go/<str:token>/", mobilisation_views.call_to_action_go, name="call_to_action_go"),
     path("dev/outbox/", member_views.outbox, name="dev_outbox"),
     path("dev/outbox/<int:pk>/", member_views.outbox_message, name="dev_outbox_message"),

@@ -218,6 +218,7 @@ def event_register(request, pk):
                 user=user,
                 guest_name=form.cleaned_data.get("guest_name", ""),
                 guest_email=form.cleaned_data.get("guest_email", ""),
+                guest_reminders=form.cleaned_data.get("guest_reminders", False),
                 answers=form.answers(),
             )
         except AlreadyRegistered as exc:

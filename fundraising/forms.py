@@ -48,15 +48,35 @@ class GiveForm(forms.Form):
     message = forms.CharField(
         label=_("Message (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    message_private = forms.BooleanField(label=_("Only the organisers may read my message"), required=False)
+    message_private = forms.BooleanField(
+        label=_("Only the organisers may read my message"),
+        required=False,
+        help_text=_("The community's managers read it; the page and the fundraiser's owner do not show it."),
+    )
+    share_with_owner = forms.BooleanField(
+        label=_("Share my name and e-mail with the person who runs this fundraiser"),
+        required=False,
+        help_text=_("So they can thank you in person. Without this they see only what the page shows."),
+    )
     dedication_kind = forms.ChoiceField(
         label=_("Dedicate this gift"), choices=Donation.Dedication.choices, required=False
     )
     dedication_name = forms.CharField(label=_("In honour or memory of"), max_length=150, required=False)
 
-    def __init__(self, *args, campaign, **kwargs):
+    reports = forms.BooleanField(
+        label=_("Send me a monthly report on the campaigns I give to"),
+        required=False,
+        help_text=_("What was raised and done, once a month. You can stop it from any report."),
+    )
+
+    def __init__(self, *args, campaign, fundraiser=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        if fundraiser is None:
+            del self.fields["share_with_owner"]
+        # Reports go to accounts; asked only of a signed-in donor who has not agreed to them yet.
+        if user is None or not user.is_authenticated or user.consent_reports:
+            del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
         self.fields["amount"].suffix = currency_symbol(campaign.currency)
 

@@ -733,7 +733,7 @@ def _money_tables(money, campaigns, fundraisers, teams, period):
                     r["currency"],
                     r["count"],
                     timezone.localtime(r["last"], period.zone).date(),
-                    r["page"].owner.name or r["page"].owner.email,
+                    (r["page"].owner.name or r["page"].owner.email) if r["page"].owner else str(r["page"].owner_label),
                     r["level"],
                 ]
                 for r in fundraisers

@@ -8,8 +8,8 @@ from communities.models import Announcement, Membership
 from communities.services import CommunityError
 from communities.services.community import rich_text
 from communities.services.membership import require_manager
-from members.models import OutboundMessage
-from members.services import message_send, unique_key
+from members.models import AuditEntry, OutboundMessage
+from members.services import audit_record, message_send, unique_key
 
 EMAIL_BATCH_SIZE = 500
 
@@ -27,6 +27,7 @@ def announcement_publish(*, community, author, title, body, now=None):
         community=community, author=author, title=title.strip(), body=body, published_at=now or timezone.now()
     )
     announcement_email_task.delay_on_commit(announcement.pk)
+    audit_record(actor=author, action=AuditEntry.Action.BULK_MESSAGE, community=community, target=announcement, now=now)
     return announcement
 
 

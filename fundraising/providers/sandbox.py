@@ -70,7 +70,7 @@ class SandboxProvider(PaymentProvider):
                 "status": SandboxPayment.Status.FAILED if failed else SandboxPayment.Status.SUCCEEDED,
             },
         )
-        return payment.reference, payment.status
+        return payment.reference, str(payment.status)
 
     def verify_callback(self, request):
         body = request.body.decode("utf-8", errors="replace")

@@ -14,6 +14,8 @@ from fundraising.providers import get_provider
 from fundraising.services import notifications
 from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
 from fundraising.services.payments import donation_transition
+from members.models import AuditEntry
+from members.services import audit_record, consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +31,10 @@ def donor_key_for(email):
 def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, user=None, language="en", now=None):
     """Record a pending donation and create its payment at the provider. Returns (donation, checkout_url).
 
-    `donor` holds name, email, anonymous, message, message_private, dedication_kind, dedication_name.
+    `donor` holds name, email, anonymous, message, message_private, share_with_owner (name and e-mail
+    shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name,
+    and `reports` when a signed-in donor was asked whether they want monthly reports (recorded as their
+    consent, source "giving").
     """
     check_open(campaign, fundraiser)
     value = parse_amount(amount, campaign.currency, currency=currency)
@@ -46,6 +51,8 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         created_at=now or timezone.now(),
         **donor_fields(donor),
     )
+    if "reports" in donor and donation.user is not None:
+        consents_given(user=donation.user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
     return donation, _payment_create(provider, donation)
 
 
@@ -68,6 +75,7 @@ def donor_fields(donor):
         "anonymous": bool(donor.get("anonymous")),
         "message": (donor.get("message") or "").strip(),
         "message_private": bool(donor.get("message_private")),
+        "share_with_owner": bool(donor.get("share_with_owner")),
         "dedication_kind": kind,
         "dedication_name": (donor.get("dedication_name") or "").strip() if kind else "",
     }
@@ -200,6 +208,14 @@ def donation_refund(*, donation, actor, amount=None, reason="", now=None):
         )
     except TransitionRefused:
         raise FundraisingError(_("Only a succeeded donation can be refunded.")) from None
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.REFUNDED,
+        community=donation.campaign.community,
+        target=donation,
+        summary=f"{donation.refunded_amount} {donation.currency} of {donation.amount}",
+        now=now,
+    )
     return donation
 
 

@@ -104,7 +104,9 @@ def fundraiser_hide(*, fundraiser, actor, reason, now=None):
         raise FundraisingError(_("Only the campaign's managers may hide a fundraiser."))
     if not reason.strip():
         raise FundraisingError(_("Say why, so the owner can put it right."))
-    fundraiser = Fundraiser.objects.select_for_update().select_related("campaign", "owner").get(pk=fundraiser.pk)
+    fundraiser = (
+        Fundraiser.objects.select_for_update(of=("self",)).select_related("campaign", "owner").get(pk=fundraiser.pk)
+    )
     if fundraiser.status == Fundraiser.Status.HIDDEN:
         return fundraiser
     fundraiser.status, fundraiser.hidden_reason = Fundraiser.Status.HIDDEN, reason.strip()

@@ -2,7 +2,7 @@
 remembered in the session; a signed-in donor sees the same for their account's e-mail."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from fundraising import selectors, services
 from fundraising.forms import DonorFindForm, SubscriptionChangeForm
 from fundraising.models import Subscription
 from fundraising.services.donor_links import DonorLinkInvalid, donor_link_send, donor_token_read
+from fundraising.services.statements import statement_for, statement_pdf, statement_years
 from fundraising.throttle import donor_find_rate_limited
 
 SESSION_KEY = "fundraising_donor_email"
@@ -63,6 +64,7 @@ def donor_page(request):
             (s, SubscriptionChangeForm(initial={"amount": s.amount, "day": s.day})) for s in subscriptions
         ],
         "gifts": selectors.donor_gifts(email)[:200],
+        "statement_years": statement_years(email=email),
     }
     return render(request, "fundraising/donor_page.html", context)
 
@@ -113,3 +115,18 @@ def _change(request, subscription, email):
     )
     messages.success(request, _("Your monthly gift is changed from the next month on."))
     return redirect("fundraising:donor_page")
+
+
+def donor_statement(request, year):
+    """The donor's annual statement of gifts as a PDF (for a tax deduction)."""
+    email = donor_email(request)
+    if not email:
+        return redirect("fundraising:donor_find")
+    statement = statement_for(email=email, year=year)
+    if not statement.gifts:
+        raise Http404("No gifts in this year.")
+    response = HttpResponse(
+        statement_pdf(statement, language=translation.get_language()), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="donations-{year}.pdf"'
+    return response

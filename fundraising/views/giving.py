@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
     initial = _give_initial(request, campaign, fundraiser)
-    form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
+    form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):

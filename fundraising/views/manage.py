@@ -16,6 +16,8 @@ from communities.selectors import communities_managed_by, community_for_manager
 from fundraising import selectors, services
 from fundraising.forms import CampaignForm, HideForm, OfflineDonationForm, RefundForm, UpdateForm
 from fundraising.models import Donation
+from members.models import AuditEntry
+from members.services import audit_record
 
 
 @login_required
@@ -142,6 +144,13 @@ CSV_FIELDS = [
 @login_required
 def donations_csv(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.LIST_DOWNLOADED,
+        community=campaign.community,
+        target=campaign,
+        summary="donations CSV",
+    )
     rows = _donations_filtered(campaign, request.GET).iterator(chunk_size=1000)
     writer = csv.writer(_Echo())
 

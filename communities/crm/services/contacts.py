@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from communities.crm.models import ContactLog
 from communities.models import Community, Membership, Tag
 from communities.services import CommunityError
-from members.models import Activity, OutboundMessage, User
-from members.services import activity_record, message_send, unique_key
+from communities.services.membership import require_manager
+from members.models import Activity, AuditEntry, OutboundMessage, User
+from members.services import activity_record, audit_record, message_send, unique_key
 
 MESSAGE_BATCH_SIZE = 200
 CONTACT_KINDS = {ContactLog.Kind.CALL, ContactLog.Kind.MEETING, ContactLog.Kind.MESSAGE}
@@ -135,6 +136,7 @@ def directory_message_send(*, community, sender, memberships, subject, body):
     """
     from communities.crm.tasks import directory_message_batch_task
 
+    require_manager(actor=sender, community=community)
     subject, body = _clean_message(subject, body)
     recipients = list(
         memberships.filter(community=community, status=Membership.Status.ACTIVE)
@@ -153,6 +155,12 @@ def directory_message_send(*, community, sender, memberships, subject, body):
             subject=subject,
             body=body,
         )
+    audit_record(
+        actor=sender,
+        action=AuditEntry.Action.BULK_MESSAGE,
+        community=community,
+        summary=f"directory message to {len(recipients)}",
+    )
     return message_id, len(recipients)
 
 

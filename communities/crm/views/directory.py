@@ -40,6 +40,8 @@ from communities.selectors import community_for_manager
 from communities.selectors_public import pending_count
 from communities.services import CommunityError
 from config.confirm import confirm_page, is_confirmed, wants_test
+from members.models import AuditEntry
+from members.services import audit_record
 
 
 def _list_url(community, filters):
@@ -337,6 +339,9 @@ def directory_export(request, slug):
             ("level", Membership.Level.choices),
         ]
     }
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.LIST_DOWNLOADED, community=community, summary="members CSV"
+    )
     lines = _csv_lines(memberships, header, labels, timezone.get_current_timezone())
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
@@ -369,6 +374,14 @@ def _member_context(request, community, membership, contact_form=None):
 def directory_member(request, slug, membership_id):
     community = community_for_manager(request.user, slug)
     membership = membership_for_manager(community=community, membership_id=membership_id)
+    if not _is_htmx_for(request, "timeline-more"):
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.PERSON_VIEWED,
+            community=community,
+            person=membership.user,
+            target=membership,
+        )
     context = _member_context(request, community, membership)
     template = "communities/directory/member.html"
     if _is_htmx_for(request, "timeline-more"):

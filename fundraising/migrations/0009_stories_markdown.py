@@ -15,6 +15,6 @@ def to_markdown(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fundraising", "0006_monthly_gifts")]
+    dependencies = [("fundraising", "0008_donation_share_with_owner")]
 
     operations = [migrations.RunPython(to_markdown, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0005_tag_name_case_insensitive'),
+        ('communities', '0006_departed_fundraisers'),
     ]
 
     operations = [
