@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.services.community import RESERVED_SLUGS
+from members.forms import NEWS_MEANS, REPORTS_MEANS
 from members.models import User
 
 ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.choices]
@@ -13,7 +14,17 @@ ROLE_CHOICES = [(value, capfirst(label)) for value, label in Membership.Role.cho
 class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "slug", "kind", "description", "cover", "visibility", "join_policy", "timezone"]
+        fields = [
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "cover",
+            "visibility",
+            "join_policy",
+            "timezone",
+            "departed_fundraisers",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
         labels = {
             "name": _("Name of the community"),
@@ -24,6 +35,7 @@ class CommunityForm(forms.ModelForm):
             "visibility": _("Who can see it"),
             "join_policy": _("Who can join"),
             "timezone": _("Time zone"),
+            "departed_fundraisers": _("When a supporter deletes their account, their fundraisers"),
         }
         help_texts = {
             "slug": _("The community's address: /c/<slug>/. Leave empty to make one from the name."),
@@ -33,6 +45,12 @@ class CommunityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        self.fields["departed_fundraisers"].required = False
+
+    def clean_departed_fundraisers(self):
+        # Optional on the form: an older client that does not send it keeps what is set.
+        value = self.cleaned_data.get("departed_fundraisers")
+        return value or self.instance.departed_fundraisers or Community.DepartedFundraisers.KEEP
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug", "")
@@ -41,7 +59,20 @@ class CommunityForm(forms.ModelForm):
         return slug
 
 
-class JoinRequestForm(forms.Form):
+class JoinConsentsForm(forms.Form):
+    """Asked, unticked, on joining: may this community e-mail its news and its reports and check-ins."""
+
+    news = forms.BooleanField(label=_("Send me this community's news"), required=False, help_text=NEWS_MEANS)
+    reports = forms.BooleanField(
+        label=_("Send me this community's reports and check-ins"), required=False, help_text=REPORTS_MEANS
+    )
+
+    def choices(self):
+        return {category: self.cleaned_data.get(category, False) for category in ("news", "reports")}
+
+
+class JoinRequestForm(JoinConsentsForm):
+    field_order = ["message", "news", "reports"]
     message = forms.CharField(
         label=_("A message to the managers (optional)"),
         required=False,

@@ -34,6 +34,12 @@ class Community(models.Model):
         APPROVAL = "approval", _("a manager approves requests")
         INVITATION = "invitation", _("by invitation only")
 
+    class DepartedFundraisers(models.TextChoices):
+        """What happens to a supporter's fundraisers when they delete their account."""
+
+        KEEP = "keep", _('stay open under "a former supporter"')
+        HIDE = "hide", _("are hidden")
+
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.VOLUNTEERS)
@@ -42,6 +48,13 @@ class Community(models.Model):
     visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     join_policy = models.CharField(_("join policy"), max_length=12, choices=JoinPolicy, default=JoinPolicy.OPEN)
     timezone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE)
+    departed_fundraisers = models.CharField(
+        _("fundraisers of people who delete their account"),
+        max_length=8,
+        choices=DepartedFundraisers,
+        default=DepartedFundraisers.KEEP,
+        help_text=_("Their donations and totals stay either way; only the name goes."),
+    )
     lapsed_after_days = models.PositiveSmallIntegerField(
         _("lapsed after (days)"), default=60, help_text=_("A member with no activity for this long is lapsed.")
     )
@@ -115,6 +128,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=now)
     message = models.TextField(_("message to the managers"), blank=True)
+    # A member asking to become a host (to propose and run events); managers decide on the requests page.
+    host_requested_at = models.DateTimeField(_("asked to host"), null=True, blank=True)
+    host_request_message = models.TextField(_("why they want to host"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="memberships", verbose_name=_("tags"))
     # Recomputed in batches by members.tasks.engagement_refresh; never per request.
     engagement_score = models.FloatField(_("engagement score"), default=0)

@@ -56,6 +56,10 @@ app.conf.beat_schedule = {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),
     },
+    "members-personal-data-retention": {
+        "task": "members.tasks.personal_data_retention",
+        "schedule": crontab(hour=4, minute=50),
+    },
     "members-engagement-refresh": {
         "task": "members.tasks.engagement_refresh",
         "schedule": crontab(hour=3, minute=20),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership
 from events.models import TIME_ZONE_CHOICES, Event, RegistrationQuestion
+from members.forms import REMINDERS_MEANS
 from members.models import User
 
 
@@ -174,9 +175,12 @@ class RegistrationForm(forms.Form):
 
 class GuestRegistrationForm(RegistrationForm):
     guest_name = forms.CharField(label=_("Your name"), max_length=150)
-    guest_email = forms.EmailField(label=_("E-mail"), help_text=_("We send the confirmation and reminders here."))
+    guest_email = forms.EmailField(label=_("E-mail"), help_text=_("We send the confirmation here."))
+    guest_reminders = forms.BooleanField(
+        label=_("Remind me before the event"), required=False, help_text=REMINDERS_MEANS
+    )
 
-    field_order = ["guest_name", "guest_email"]
+    field_order = ["guest_name", "guest_email", "guest_reminders"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

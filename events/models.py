@@ -160,6 +160,8 @@ class Registration(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     is_walk_in = models.BooleanField(_("walk-in"), default=False)
+    # A guest's answer to "remind me before the event", asked unticked (members have their consent).
+    guest_reminders = models.BooleanField(_("guest asked for reminders"), default=False)
     # A guest's language, for e-mails sent later by a worker (members have theirs on the account).
     language = models.CharField(_("language"), max_length=8, blank=True)
     # The e-mail the place was taken with, lower case (the member's or the guest's): one place per

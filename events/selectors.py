@@ -110,6 +110,16 @@ def managed_community_ids(user):
     )
 
 
+def registration_counts(event):
+    """{"confirmed", "waitlisted", "attended"}: how many registrations of the event are in each. One query."""
+    counts = event.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        attended=Count("pk", filter=Q(status=Registration.Status.ATTENDED)),
+    )
+    return counts
+
+
 def community_events(user, community, *, past=False, now=None):
     now = now or timezone.now()
     events = events_visible_to(user).filter(community=community)
@@ -142,12 +152,14 @@ def event_registrations(event):
 
 
 def registrations_visible_to(user):
-    """Own registrations, plus every registration of events the person runs."""
+    """Own registrations, plus every registration of events the person runs; only of events the person
+    may see (an own registration for an event since made private or a draft is not listed)."""
     if user.is_staff:
         return Registration.objects.all()
     managed = _active_member_of(user).filter(role=Membership.Role.MANAGER).values("community_id")
     hosted = Event.hosts.through.objects.filter(user_id=user.pk).values("event_id")
-    return Registration.objects.filter(Q(user=user) | Q(event__community_id__in=managed) | Q(event_id__in=hosted))
+    theirs = Q(user=user) | Q(event__community_id__in=managed) | Q(event_id__in=hosted)
+    return Registration.objects.filter(theirs, event__in=events_visible_to(user).values("pk"))
 
 
 def seats_left(event):

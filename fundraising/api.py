@@ -1,7 +1,8 @@
 """Fundraising API: public reads of campaigns, fundraisers, teams and gifts; starting a donation.
 
-Donor e-mails and private messages are included only for the campaign's managers and the
-fundraiser's owner; everyone else gets the public fields.
+Donor e-mails, private messages and anonymous donors' names are included only for the community's
+managers (and the donor themselves); a peer fundraiser's owner gets the public fields plus the name
+and e-mail of donors who chose to share them; everyone else gets the public fields.
 """
 
 from django.utils import translation
@@ -12,6 +13,7 @@ from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationErro
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from config.sanitize import render_markdown
 from fundraising import selectors, services
 from fundraising.models import Campaign, Donation, Fundraiser, Refund, Team
 from fundraising.throttle import GiveThrottle
@@ -19,7 +21,16 @@ from fundraising.throttle import GiveThrottle
 TOTALS = ["raised_amount", "donor_count", "donation_count"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class StoryHtmlMixin(serializers.Serializer):
+    """`story` is the Markdown the author wrote; `story_html` is it rendered and sanitised."""
+
+    story_html = serializers.SerializerMethodField()
+
+    def get_story_html(self, obj) -> str:
+        return render_markdown(obj.story)
+
+
+class CampaignSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -33,6 +44,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "title",
             "summary",
             "story",
+            "story_html",
             "goal",
             "currency",
             "starts_on",
@@ -52,7 +64,7 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "url", "campaign", "name", "goal", *TOTALS]
 
 
-class FundraiserSerializer(serializers.ModelSerializer):
+class FundraiserSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     owner_name = serializers.SerializerMethodField()
 
@@ -67,6 +79,7 @@ class FundraiserSerializer(serializers.ModelSerializer):
             "event",
             "title",
             "story",
+            "story_html",
             "goal",
             "status",
             "owner_name",
@@ -74,11 +87,11 @@ class FundraiserSerializer(serializers.ModelSerializer):
         ]
 
     def get_owner_name(self, obj) -> str:
-        return obj.owner.name or obj.owner.get_short_name()
+        return str(obj.owner_label)
 
 
 class DonationSerializer(serializers.ModelSerializer):
-    """Public fields; `donor_email`, a private message and the status only for those who may see them."""
+    """Public fields; `donor_email`, a private message and an anonymous name only for those who may see them."""
 
     donor_name = serializers.SerializerMethodField()
     message = serializers.SerializerMethodField()
@@ -98,6 +111,7 @@ class DonationSerializer(serializers.ModelSerializer):
             "anonymous",
             "message",
             "message_private",
+            "share_with_owner",
             "dedication_kind",
             "dedication_name",
             "status",
@@ -107,18 +121,25 @@ class DonationSerializer(serializers.ModelSerializer):
             "succeeded_at",
         ]
 
-    def _private(self, obj):
-        scope = self.context.get("private_scope") or (set(), set())
-        return obj.campaign_id in scope[0] or obj.fundraiser_id in scope[1]
+    def _view(self, obj):
+        """Which fields: "full" (the community's managers, the donor), "owner" (the fundraiser's owner) or "public"."""
+        campaigns, fundraisers, user_id = self.context.get("private_scope") or (set(), set(), None)
+        if obj.campaign_id in campaigns or (user_id and obj.user_id == user_id):
+            return "full"
+        return "owner" if obj.fundraiser_id in fundraisers else "public"
 
     def get_donor_name(self, obj) -> str:
-        return obj.donor_name if self._private(obj) or not obj.anonymous else ""
+        view = self._view(obj)
+        return obj.donor_name if view == "full" else obj.owner_name if view == "owner" else obj.public_name
 
     def get_message(self, obj) -> str:
-        return obj.message if self._private(obj) or not obj.message_private else ""
+        return obj.message if self._view(obj) == "full" else obj.public_message
 
     def get_donor_email(self, obj) -> str | None:
-        return obj.donor_email if self._private(obj) else None
+        view = self._view(obj)
+        if view == "full":
+            return obj.donor_email
+        return (obj.owner_email or None) if view == "owner" else None
 
 
 class DonationStartSerializer(serializers.Serializer):
@@ -131,6 +152,9 @@ class DonationStartSerializer(serializers.Serializer):
     anonymous = serializers.BooleanField(default=False)
     message = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     message_private = serializers.BooleanField(default=False)
+    share_with_owner = serializers.BooleanField(
+        default=False, help_text="Show the donor's name and e-mail to the fundraiser's owner."
+    )
     dedication_kind = serializers.ChoiceField(choices=Donation.Dedication.choices, required=False, allow_blank=True)
     dedication_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
 
@@ -204,12 +228,7 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     serializer_class = DonationSerializer
 
     def get_queryset(self):
-        user = self.request.user
-        public = Donation.objects.filter(
-            status=Donation.Status.SUCCEEDED,
-            campaign__in=selectors.campaigns_visible_to(user).values("pk"),
-        )
-        donations = (public | selectors.donations_visible_to(user)).distinct().order_by("-created_at", "-pk")
+        donations = selectors.donations_listed_for(self.request.user).order_by("-created_at", "-pk")
         for field in ("campaign", "fundraiser"):
             if value := self.request.query_params.get(field, "").strip():
                 donations = donations.filter(**{f"{field}_id": value}) if value.isdigit() else donations.none()
@@ -226,7 +245,7 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         if user.is_authenticated:
             campaigns = set(selectors.campaigns_managed_by(user).values_list("pk", flat=True))
             fundraisers = set(Fundraiser.objects.filter(owner=user).values_list("pk", flat=True))
-            context["private_scope"] = (campaigns, fundraisers)
+            context["private_scope"] = (campaigns, fundraisers, user.pk)
         return context
 
     @extend_schema(

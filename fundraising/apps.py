@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class FundraisingConfig(AppConfig):
     name = "fundraising"
     verbose_name = _("Fundraising")
+
+    def ready(self):
+        # Registers what this app forgets when a person deletes their account.
+        from fundraising import personal_data  # noqa: F401

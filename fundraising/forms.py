@@ -5,11 +5,17 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from django import forms
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.images import UploadedImageFormField
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
-from fundraising.money import MAX_AMOUNT, AmountError, amount_parse
+from fundraising.money import MAX_AMOUNT, AmountError, amount_parse, currency_symbol
+
+MARKDOWN_HELP = _(
+    "Write as in a message: an empty line starts a new paragraph, links work as they are, "
+    "lines starting with “- ” become a list (Markdown formatting is understood)."
+)
 
 
 def _locale():
@@ -82,16 +88,37 @@ class GiveForm(forms.Form):
     message = forms.CharField(
         label=_("Message (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    message_private = forms.BooleanField(label=_("Only the organisers may read my message"), required=False)
+    message_private = forms.BooleanField(
+        label=_("Only the organisers may read my message"),
+        required=False,
+        help_text=_("The community's managers read it; the page and the fundraiser's owner do not show it."),
+    )
+    share_with_owner = forms.BooleanField(
+        label=_("Share my name and e-mail with the person who runs this fundraiser"),
+        required=False,
+        help_text=_("So they can thank you in person. Without this they see only what the page shows."),
+    )
     dedication_kind = forms.ChoiceField(
         label=_("Dedicate this gift"), choices=Donation.Dedication.choices, required=False
     )
     dedication_name = forms.CharField(label=_("In honour or memory of"), max_length=150, required=False)
 
-    def __init__(self, *args, campaign, **kwargs):
+    reports = forms.BooleanField(
+        label=_("Send me a monthly report on the campaigns I give to"),
+        required=False,
+        help_text=_("What was raised and done, once a month. You can stop it from any report."),
+    )
+
+    def __init__(self, *args, campaign, fundraiser=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        if fundraiser is None:
+            del self.fields["share_with_owner"]
+        # Reports go to accounts; asked only of a signed-in donor who has not agreed to them yet.
+        if user is None or not user.is_authenticated or user.consent_reports:
+            del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
 
     def clean(self):
         data = super().clean()
@@ -133,7 +160,7 @@ class CampaignForm(forms.ModelForm):
     suggested = forms.CharField(
         label=_("Suggested amounts"),
         required=False,
-        help_text=_("Up to six amounts, separated by spaces."),
+        help_text=_("Up to six amounts in the campaign's currency, separated by spaces."),
     )
 
     class Meta:
@@ -143,13 +170,14 @@ class CampaignForm(forms.ModelForm):
             "summary",
             "story",
             "cover",
-            "goal",
             "currency",
+            "goal",
             "starts_on",
             "ends_on",
             "status",
             "allow_fundraisers",
         ]
+        help_texts = {"story": MARKDOWN_HELP, "goal": _("In the campaign's currency, chosen above.")}
         widgets = {
             "story": forms.Textarea(attrs={"rows": 8}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -164,6 +192,8 @@ class CampaignForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Campaign.Status.choices if c[0] != Campaign.Status.ENDED]
         if self.instance.pk:
             self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
+            if self.instance.donation_count:
+                self.fields["goal"].suffix = currency_symbol(self.instance.currency)
 
     def service_data(self):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
@@ -178,9 +208,14 @@ class FundraiserForm(forms.Form):
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text=_("Why this matters to you. Simple formatting and links."),
+        help_text=_("Why this matters to you."),
     )
     cover = UploadedImageFormField(label=_("Image"), required=False)
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].suffix = currency_symbol(currency)
+        self.fields["story"].help_text = format_lazy("{} {}", self.fields["story"].help_text, MARKDOWN_HELP)
 
 
 class FundraiserOpenForm(FundraiserForm):
@@ -193,7 +228,7 @@ class FundraiserOpenForm(FundraiserForm):
     )
 
     def __init__(self, *args, campaign, events=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, currency=campaign.currency, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(campaign=campaign)
         if events is None:
             del self.fields["event"]
@@ -203,7 +238,7 @@ class FundraiserOpenForm(FundraiserForm):
 
 class UpdateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP)
 
 
 class OfflineDonationForm(forms.Form):
@@ -221,6 +256,16 @@ class OfflineDonationForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fundraiser"].queryset = campaign.fundraisers.order_by("title")
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
+
+
+class OwnerOfflineDonationForm(OfflineDonationForm):
+    """What a fundraiser's owner collected in cash or by transfer; credited to their own fundraiser."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, campaign=campaign, **kwargs)
+        del self.fields["fundraiser"]
+        self.fields["note"].label = _("How it came (cash at my birthday, a transfer to my card…)")
 
 
 class RefundForm(forms.Form):

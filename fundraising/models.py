@@ -138,7 +138,10 @@ class Fundraiser(Totals):
         ENDED = "ended", _("ended")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="fundraisers")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fundraisers")
+    # Empty once the owner deleted their account: the page stays under "a former supporter".
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="fundraisers"
+    )
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="fundraisers")
     event = models.ForeignKey(
         "events.Event",
@@ -173,6 +176,13 @@ class Fundraiser(Totals):
 
     def get_absolute_url(self):
         return reverse("fundraising:fundraiser", kwargs={"slug": self.slug})
+
+    @property
+    def owner_label(self):
+        """The owner's name as pages show it; "a former supporter" once they deleted their account."""
+        if self.owner is None:
+            return _("a former supporter")
+        return self.owner.name or self.owner.get_short_name()
 
     @property
     def is_active(self):
@@ -229,6 +239,8 @@ class Donation(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     message = models.TextField(_("message"), max_length=1000, blank=True)
     message_private = models.BooleanField(_("message only for the organisers"), default=False)
+    # The fundraiser's owner sees only what the public sees, unless the donor chose to share this.
+    share_with_owner = models.BooleanField(_("name and e-mail shared with the fundraiser's owner"), default=False)
     dedication_kind = models.CharField(_("dedication"), max_length=8, choices=Dedication, blank=True, default="")
     dedication_name = models.CharField(_("dedicated to"), max_length=150, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
@@ -285,6 +297,21 @@ class Donation(models.Model):
     @property
     def public_name(self):
         return "" if self.anonymous else self.donor_name
+
+    # What a peer fundraiser's owner may see: the public fields, plus name and e-mail when shared.
+    # A private message and an anonymous donor's identity are for the community's managers only.
+
+    @property
+    def owner_name(self):
+        return self.donor_name if self.share_with_owner else self.public_name
+
+    @property
+    def owner_email(self):
+        return self.donor_email if self.share_with_owner else ""
+
+    @property
+    def public_message(self):
+        return "" if self.message_private else self.message
 
     @property
     def counts(self):

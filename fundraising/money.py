@@ -3,7 +3,14 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_currency, format_decimal, get_currency_precision, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_currency_symbol,
+    parse_decimal,
+)
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -158,3 +165,9 @@ def money_format(amount, currency, *, language=None):
     # "RUB1,500" reads badly; a code (not a sign like $ or €) gets a space: "RUB 1,500".
     code = len(text) > 3 and text[:3].isalpha()
     return f"{text[:3]}\u00a0{text[3:]}" if code else text
+
+
+def currency_symbol(currency, *, language=None):
+    """The sign people read next to an amount field: `₽` in Russian, `RUB` or `€` in English."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    return get_currency_symbol(currency, locale="ru_RU" if language.startswith("ru") else "en")

@@ -92,11 +92,13 @@ def fundraiser_for_owner(user, slug):
 
 
 def can_see_private(user, fundraiser=None, campaign=None):
-    """Donor e-mails and private messages: the campaign's managers and the fundraiser's owner."""
+    """Donor e-mails, private messages and anonymous donors' names: the community's managers only.
+
+    A peer fundraiser's owner is not one of them: they see Donation.owner_name, owner_email and
+    public_message (what the donor chose to share with them).
+    """
     if not user.is_authenticated:
         return False
-    if fundraiser is not None and fundraiser.owner_id == user.pk:
-        return True
     return is_manager(user, (campaign or fundraiser.campaign).community)
 
 
@@ -122,22 +124,41 @@ def leaderboard_teams(campaign, limit=10):
 
 
 def donations_recent_public(limit=8, **scope):
-    """Recent counted gifts for a public page; anonymous donors' names are blanked by the template."""
-    return (
-        Donation.objects.filter(status=S.SUCCEEDED, **scope)
-        .only(
-            "donor_name",
-            "anonymous",
-            "amount",
-            "currency",
-            "message",
-            "message_private",
-            "succeeded_at",
-            "dedication_kind",
-            "dedication_name",
-        )
-        .order_by("-succeeded_at")[:limit]
-    )
+    """Recent counted gifts for a public page; anonymous donors' names are blanked by the template.
+
+    Gifts to a hidden fundraiser are left out of campaign and team pages (they still count in totals).
+    """
+    donations = Donation.objects.filter(status=S.SUCCEEDED, **scope)
+    if "fundraiser" not in scope:
+        donations = donations.exclude(fundraiser__status=Fundraiser.Status.HIDDEN)
+    return donations.only(
+        "donor_name",
+        "anonymous",
+        "amount",
+        "currency",
+        "message",
+        "message_private",
+        "succeeded_at",
+        "dedication_kind",
+        "dedication_name",
+    ).order_by("-succeeded_at")[:limit]
+
+
+def donation_to_retry(key, campaign, fundraiser=None):
+    """The unpaid donation behind a "Try again" link (key: its idempotency key), or None.
+
+    Only a gift that did not go through, to the same page, is offered back; the key is known only to
+    the donor who was sent to the provider with it.
+    """
+    if not key:
+        return None
+    return Donation.objects.filter(
+        idempotency_key=key,
+        campaign=campaign,
+        fundraiser=fundraiser,
+        status__in=(S.PENDING, S.FAILED, S.CANCELLED),
+        offline=False,
+    ).first()
 
 
 def donations_for_campaign_manager(campaign):
@@ -145,7 +166,10 @@ def donations_for_campaign_manager(campaign):
 
 
 def donations_visible_to(user):
-    """Donations the person may read in full: of campaigns they manage, of their fundraisers, their own."""
+    """Donations the person may list in any status: of campaigns they manage, of their fundraisers, their own.
+
+    Which fields of them they may read is decided per donation (see api.DonationSerializer).
+    """
     if not user.is_authenticated:
         return Donation.objects.none()
     if user.is_staff:
@@ -153,6 +177,17 @@ def donations_visible_to(user):
     return Donation.objects.filter(
         Q(campaign__in=campaigns_managed_by(user).values("pk")) | Q(fundraiser__owner=user) | Q(user=user)
     )
+
+
+def donations_listed_for(user):
+    """Gifts the person may list: counted gifts, and every gift they may read (donations_visible_to),
+    in both cases only under a campaign and a fundraiser the person may see: a hidden fundraiser, a
+    draft campaign or a private community hides its gifts whatever the filter."""
+    parents = Q(campaign__in=campaigns_visible_to(user).values("pk")) & (
+        Q(fundraiser__isnull=True) | Q(fundraiser__in=fundraisers_visible_to(user).values("pk"))
+    )
+    readable = Q(status=S.SUCCEEDED) | Q(pk__in=donations_visible_to(user).values("pk"))
+    return Donation.objects.filter(parents & readable)
 
 
 def my_fundraisers(user):

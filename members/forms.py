@@ -15,6 +15,14 @@ def supported_language(code):
     return code if code in codes else settings.LANGUAGE_CODE
 
 
+# What each consent means, said the same way wherever it is asked (unticked every time).
+NEWS_MEANS = _(
+    "Your communities' news, calls to help when they are needed, and a few e-mails in your first weeks in a community."
+)
+REMINDERS_MEANS = _("A reminder before an event you registered for.")
+REPORTS_MEANS = _("Monthly reports on what was raised and done, and weekly check-ins from your community's managers.")
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
@@ -25,7 +33,11 @@ class SignupForm(forms.Form):
         error_messages={"required": _("Without this consent we cannot create your account.")},
     )
 
-    field_order = ["name", "email", "password1", "password2", "personal_data"]
+    news = forms.BooleanField(label=_("News and calls to action"), required=False, help_text=NEWS_MEANS)
+    reminders = forms.BooleanField(label=_("Event reminders"), required=False, help_text=REMINDERS_MEANS)
+    reports = forms.BooleanField(label=_("Reports and check-ins"), required=False, help_text=REPORTS_MEANS)
+
+    field_order = ["name", "email", "password1", "password2", "personal_data", "news", "reminders", "reports"]
 
     def signup(self, request, user):
         from members import services
@@ -35,6 +47,8 @@ class SignupForm(forms.Form):
         user.language = supported_language(translation.get_language())
         user.save(update_fields=["name", "language"])
         services.consent_record(user=user, kind=ConsentRecord.Kind.PERSONAL_DATA, granted=True, source="sign-up")
+        choices = {category: self.cleaned_data.get(category, False) for category in ("news", "reminders", "reports")}
+        services.consents_given(user=user, choices=choices, source="sign-up")
 
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024

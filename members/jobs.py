@@ -16,6 +16,8 @@ from celery.signals import task_failure, task_postrun, task_prerun
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from members.models import JobNote, JobRun
 
@@ -67,9 +69,69 @@ def _describe_error(exception):
     return f"{type(exception).__name__}: {exception}"[:4000]
 
 
+# What each job of config.celery's beat schedule does, in the words staff use.
+JOB_TITLES = {
+    "events-reminders-send": gettext_lazy("Event reminders"),
+    "events-complete-due": gettext_lazy("Close finished events and thank attendees"),
+    "fundraising-donations-expire-pending": gettext_lazy("Cancel unpaid donations"),
+    "fundraising-donation-days-refresh": gettext_lazy("Money figures for the dashboard"),
+    "fundraising-campaigns-end-due": gettext_lazy("End campaigns on their last day"),
+    "messages-requeue-stale": gettext_lazy("Resend e-mails stuck in the queue"),
+    "members-engagement-refresh": gettext_lazy("Engagement levels and lapsed members"),
+    "members-imports-resume": gettext_lazy("Finish interrupted member imports"),
+    "communities-checkins-refresh": gettext_lazy("Fill the check-in queues"),
+    "communities-digests-send": gettext_lazy("Weekly digests to managers"),
+    "communities-onboarding-send": gettext_lazy("Onboarding e-mails to new members"),
+    "communities-checkin-messages-send": gettext_lazy("Weekly check-in messages"),
+    "communities-reports-send": gettext_lazy("Monthly reports to fundraisers and donors"),
+    "members-job-runs-prune": gettext_lazy("Forget old job runs"),
+}
+# Celery numbers days from Sunday (0).
+ON_WEEKDAYS = [
+    gettext_lazy("on Sundays"),
+    gettext_lazy("on Mondays"),
+    gettext_lazy("on Tuesdays"),
+    gettext_lazy("on Wednesdays"),
+    gettext_lazy("on Thursdays"),
+    gettext_lazy("on Fridays"),
+    gettext_lazy("on Saturdays"),
+]
+
+
+def schedule_in_words(schedule):
+    """A crontab as staff read it: "every 5 minutes", "every day at 03:20", "on Mondays at 08:00".
+
+    Schedules none of these fit come back as their cron expression.
+    """
+    if not isinstance(schedule, crontab):
+        minutes = int(schedule.run_every.total_seconds() // 60)
+        return ngettext("every %(n)d minute", "every %(n)d minutes", minutes) % {"n": minutes}
+    minutes, hours, days = sorted(schedule.minute), sorted(schedule.hour), sorted(schedule.day_of_week)
+    if len(schedule.day_of_month) < 31 or len(schedule.month_of_year) < 12:
+        return _describe(schedule)
+    if len(hours) == 24 and len(days) == 7:
+        return _hourly_in_words(minutes)
+    if len(hours) == 1 and len(minutes) == 1:
+        at = f"{hours[0]:02d}:{minutes[0]:02d}"
+        if len(days) == 7:
+            return _("every day at %(time)s") % {"time": at}
+        if len(days) == 1:
+            return _("%(days)s at %(time)s") % {"days": ON_WEEKDAYS[days[0]], "time": at}
+    return _describe(schedule)
+
+
+def _hourly_in_words(minutes):
+    step = minutes[1] - minutes[0] if len(minutes) > 1 else 60
+    if minutes[0] == 0 and 60 % step == 0 and minutes == list(range(0, 60, step)) and step < 60:
+        return ngettext("every %(n)d minute", "every %(n)d minutes", step) % {"n": step}
+    at = ", ".join(f":{m:02d}" for m in minutes)
+    return _("every hour at %(minutes)s") % {"minutes": at}
+
+
 @dataclass
 class JobStatus:
     name: str
+    title: str
     task: str
     schedule: str
     interval: timedelta
@@ -149,8 +211,9 @@ def _status(name, entry, last_run, last_success_at, now):
     grace = grace_for(interval)
     return JobStatus(
         name=name,
+        title=JOB_TITLES.get(name, name),
         task=entry["task"],
-        schedule=_describe(schedule),
+        schedule=schedule_in_words(schedule),
         interval=interval,
         last_run=last_run,
         last_success_at=last_success_at,

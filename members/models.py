@@ -60,6 +60,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("Can log into the admin site and see organisation pages.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Two-factor sign-in: when it becomes required (staff, managers), and whether an app is set up
+    # (kept in step with allauth.mfa's authenticators by members.signals). Read on every request, so
+    # nothing else is queried to enforce it.
+    mfa_due_at = models.DateTimeField(_("two-factor sign-in required from"), null=True, blank=True)
+    mfa_enabled = models.BooleanField(_("two-factor sign-in on"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=now)
 
     objects = UserManager()
@@ -164,6 +169,10 @@ class ConsentRecord(models.Model):
         PERSONAL_DATA = "personal_data", _("processing of personal data")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    # Set when the choice is about one community's messages only (CommunityPreference).
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(_("consent"), max_length=16, choices=Kind)
     granted = models.BooleanField(_("granted"))
     recorded_at = models.DateTimeField(_("recorded at"), default=now)
@@ -177,6 +186,30 @@ class ConsentRecord(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind}={self.granted}"
+
+
+class CommunityPreference(models.Model):
+    """A person's choice for one community: may its messages of one category reach them.
+
+    A message of that category from that community goes out only when the person's own consent
+    (User.consent_*) is given and no preference here says no; every change is also a ConsentRecord.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_preferences")
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("messages"), max_length=16, choices=OutboundMessage.Category)
+    allowed = models.BooleanField(_("allowed"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=now)
+
+    class Meta:
+        verbose_name = _("community preference")
+        verbose_name_plural = _("community preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community", "category"], name="community_preference_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.community_id} {self.category}={self.allowed}"
 
 
 class Activity(models.Model):
@@ -287,3 +320,49 @@ class JobNote(models.Model):
 
     def __str__(self):
         return f"{self.task}: {self.message}"
+
+
+class AuditEntry(models.Model):
+    """Who did something a careful organisation must be able to account for, and when.
+
+    Written by the services that do it (members.services.audit_record); staff read it at /staff/audit/.
+    `summary` names no person: the people involved are linked (and unlinked when they are deleted).
+    """
+
+    class Action(models.TextChoices):
+        DATA_EXPORTED = "data_exported", _("downloaded their personal data")
+        PERSON_VIEWED = "person_viewed", _("viewed a person's details")
+        LIST_DOWNLOADED = "list_downloaded", _("downloaded a list of people or gifts")
+        ROLE_CHANGED = "role_changed", _("changed a role")
+        REFUNDED = "refunded", _("refunded a gift")
+        ACCOUNT_DELETED = "account_deleted", _("deleted an account")
+        IMPORTED = "imported", _("imported people")
+        BULK_MESSAGE = "bulk_message", _("sent a message to many people")
+
+    occurred_at = models.DateTimeField(_("when"), default=now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action)
+    community = models.ForeignKey(
+        "communities.Community", verbose_name=_("community"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("about"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target = models.CharField(_("object"), max_length=80, blank=True, help_text=_("model label and id"))
+    summary = models.CharField(_("details"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-occurred_at"]), models.Index(fields=["community", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action}"

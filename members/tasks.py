@@ -21,6 +21,12 @@ def messages_requeue_stale():
 
 
 @shared_task
+def personal_data_retention():
+    """Daily: message texts, raw import files and expired gifts' donor details past their periods."""
+    return services.personal_data_retention()
+
+
+@shared_task
 def engagement_refresh():
     """Nightly: engagement scores and levels, last activity, lapsed stages. Safe to run any time."""
     return services.engagement_refresh()

@@ -97,8 +97,16 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JoinConsentsSerializer(serializers.Serializer):
+    news = serializers.BooleanField(default=False, help_text="This community may e-mail its news.")
+    reports = serializers.BooleanField(default=False, help_text="This community may e-mail reports and check-ins.")
+
+
 class JoinSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    consents = JoinConsentsSerializer(
+        required=False, allow_null=True, help_text="Asked on joining; left out: not asked."
+    )
 
 
 class RoleSerializer(serializers.Serializer):

@@ -21,7 +21,8 @@ from communities.crm.selectors import (
 )
 from communities.crm.services import contacts as crm
 from communities.models import Membership, Tag
-from members.models import User
+from members.models import AuditEntry, User
+from members.services import audit_record
 
 
 class DirectoryPersonSerializer(serializers.ModelSerializer):
@@ -120,7 +121,15 @@ class MemberDetail(generics.RetrieveAPIView):
 
     def get_object(self):
         community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
-        return membership_for_manager(community=community, membership_id=self.kwargs["pk"])
+        membership = membership_for_manager(community=community, membership_id=self.kwargs["pk"])
+        audit_record(
+            actor=self.request.user,
+            action=AuditEntry.Action.PERSON_VIEWED,
+            community=community,
+            person=membership.user,
+            target=membership,
+        )
+        return membership
 
 
 @extend_schema(parameters=[COMMUNITY])

@@ -6,3 +6,7 @@ class RoutineConfig(AppConfig):
     name = "communities.routine"
     label = "routine"
     verbose_name = _("Manager's routine")
+
+    def ready(self):
+        # Registers what this app forgets when a person deletes their account.
+        from communities.routine import personal_data  # noqa: F401

@@ -13,7 +13,17 @@ from config.slugs import save_with_free_slug
 
 # Paths under /c/ that a community's slug must not shadow.
 RESERVED_SLUGS = {"new", "invite", "join", "manage", "api"}
-EDITABLE_FIELDS = ["name", "slug", "kind", "description", "cover", "visibility", "join_policy", "timezone"]
+EDITABLE_FIELDS = [
+    "name",
+    "slug",
+    "kind",
+    "description",
+    "cover",
+    "visibility",
+    "join_policy",
+    "timezone",
+    "departed_fundraisers",
+]
 
 
 def rich_text(value):

@@ -11,8 +11,14 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership
 from communities.services import CommunityError
-from members.models import Activity, User
-from members.services import activity_record, message_send
+from members.models import Activity, AuditEntry, User
+from members.services import (
+    activity_record,
+    audit_record,
+    community_preference_set,
+    message_send,
+    user_mfa_require,
+)
 
 Role, Status = Membership.Role, Membership.Status
 
@@ -75,6 +81,8 @@ def membership_activate(*, user, community, role=Role.MEMBER, source, actor=None
         data={"source": source, "role": role},
         occurred_at=now,
     )
+    if role == Role.MANAGER:
+        user_mfa_require(user=user, now=now)
     return membership
 
 
@@ -91,11 +99,19 @@ def _refuse_join(existing, community):
 
 
 @transaction.atomic
-def membership_join(*, user, community, message="", now=None):
-    """Join by the community's policy: open → member at once; approval → a request managers decide on."""
+def membership_join(*, user, community, message="", consents=None, now=None):
+    """Join by the community's policy: open → member at once; approval → a request managers decide on.
+
+    `consents`, when the person was asked, maps "news" and "reports" to whether this community may send
+    them; each answer is recorded as a community preference (source "join").
+    """
     now = now or timezone.now()
     existing = Membership.objects.select_for_update().filter(community=community, user=user).first()
     _refuse_join(existing, community)
+    for category, allowed in (consents or {}).items():
+        community_preference_set(
+            user=user, community=community, category=category, allowed=allowed, source="join", now=now
+        )
     if community.join_policy == Community.JoinPolicy.OPEN:
         return membership_activate(user=user, community=community, source=Membership.Source.SIGNUP, now=now)
     return _membership_request(existing=existing, user=user, community=community, message=message, now=now)
@@ -230,6 +246,8 @@ def membership_change_role(*, membership, role, actor, now=None):
         _keep_a_manager(membership)
     old_role, membership.role = membership.role, role
     membership.save(update_fields=["role", "updated_at"])
+    if role == Role.MANAGER:
+        user_mfa_require(user=membership.user, now=now)
     activity_record(
         user=membership.user,
         community=membership.community,
@@ -238,6 +256,15 @@ def membership_change_role(*, membership, role, actor, now=None):
         summary=_("Role changed from %(old)s to %(new)s") % {"old": Role(old_role).label, "new": Role(role).label},
         data={"from": old_role, "to": role},
         occurred_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.ROLE_CHANGED,
+        community=membership.community,
+        person=membership.user,
+        target=membership,
+        summary=f"{old_role} → {role}",
+        now=now,
     )
     return membership
 
@@ -260,4 +287,49 @@ def membership_remove(*, membership, actor, now=None):
         summary=_("Removed from the community"),
         occurred_at=now,
     )
+    return membership
+
+
+@transaction.atomic
+def membership_host_request(*, membership, by, message="", now=None):
+    """An active member asks to become a host, who may propose events; asking twice changes nothing.
+
+    Raises CommunityError when `by` is not the member, the membership is not active, or they already
+    run events here (a host or a manager).
+    """
+    membership = _locked(membership)
+    if membership.user_id != by.pk:
+        raise CommunityError(_("Only the member may ask for themselves."))
+    if membership.status != Status.ACTIVE:
+        raise CommunityError(_("Join the community first."))
+    if membership.role != Membership.Role.MEMBER:
+        raise CommunityError(_("You can already run events here."))
+    if membership.host_requested_at is None:
+        membership.host_requested_at = now or timezone.now()
+        membership.host_request_message = (message or "").strip()[:1000]
+        membership.save(update_fields=["host_requested_at", "host_request_message", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_host_decide(*, membership, actor, approve, now=None):
+    """A manager makes a member a host (they are told by e-mail) or turns the request down."""
+    now = now or timezone.now()
+    membership = _locked(membership)
+    require_manager(actor=actor, community=membership.community)
+    if membership.host_requested_at is None:
+        raise CommunityError(_("This request was already decided."))
+    membership.host_requested_at, membership.host_request_message = None, ""
+    approve = approve and membership.status == Status.ACTIVE and membership.role == Membership.Role.MEMBER
+    if approve:
+        membership.role = Membership.Role.HOST
+    membership.save(update_fields=["role", "host_requested_at", "host_request_message", "updated_at"])
+    if approve:
+        message_send(
+            key=f"host-approved:{membership.pk}:{int(now.timestamp())}",
+            template="community_host_approved",
+            context={"community": membership.community, "membership": membership},
+            user=membership.user,
+            community=membership.community,
+        )
     return membership

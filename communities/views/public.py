@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities import selectors, selectors_public
-from communities.forms import CommunityForm, InvitationSignUpForm, JoinRequestForm
+from communities.forms import CommunityForm, InvitationSignUpForm, JoinConsentsForm, JoinRequestForm
 from communities.models import Community, Invitation, InviteLink, Membership
 from communities.services import CommunityError
 from communities.services import community as community_services
@@ -22,6 +22,7 @@ from communities.services import membership as membership_services
 from events import selectors as event_selectors
 from fundraising import selectors as fundraising_selectors
 from fundraising.models import Campaign
+from members import services as member_services
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -56,6 +57,7 @@ def community_detail(request, slug):
             .order_by("-starts_on")[:3]
         ),
         "join_form": JoinRequestForm(),
+        "preferences_form": _preferences_form(request.user, community, membership),
         "login_url": _auth_url("account_login", community.get_absolute_url()),
     }
     return render(request, "communities/detail.html", context)
@@ -82,9 +84,12 @@ def community_create(request):
 def community_join(request, slug):
     community, _membership = selectors.community_for_viewer(request.user, slug)
     form = JoinRequestForm(request.POST)
-    message = form.cleaned_data["message"] if form.is_valid() else ""
+    valid = form.is_valid()
+    message = form.cleaned_data["message"] if valid else ""
     try:
-        membership = membership_services.membership_join(user=request.user, community=community, message=message)
+        membership = membership_services.membership_join(
+            user=request.user, community=community, message=message, consents=form.choices() if valid else None
+        )
     except CommunityError as exc:
         messages.error(request, str(exc))
     else:
@@ -92,6 +97,29 @@ def community_join(request, slug):
             messages.success(request, _("Welcome! You are now a member of %(name)s.") % {"name": community.name})
         else:
             messages.success(request, _("Your request is sent. A manager will answer soon; we will e-mail you."))
+    return redirect(community)
+
+
+def _preferences_form(user, community, membership):
+    if membership is None or not membership.is_active:
+        return None
+    return JoinConsentsForm(initial=member_services.community_preferences_of(user=user, community=community))
+
+
+@require_POST
+@login_required
+def community_preferences(request, slug):
+    """A member says which of this community's e-mails they want (their per-community preferences)."""
+    community, membership = selectors.community_for_viewer(request.user, slug)
+    form = JoinConsentsForm(request.POST)
+    if membership is None or not membership.is_active or not form.is_valid():
+        messages.error(request, _("Only the community's members choose its e-mails."))
+        return redirect(community)
+    for category, allowed in form.choices().items():
+        member_services.community_preference_set(
+            user=request.user, community=community, category=category, allowed=allowed, source="community page"
+        )
+    messages.success(request, _("Your choice of e-mails from %(name)s is saved.") % {"name": community.name})
     return redirect(community)
 
 
@@ -108,6 +136,25 @@ def community_leave(request, slug):
     if not selectors.communities_visible_to(request.user).filter(pk=community.pk).exists():
         return redirect("communities:list")
     return redirect(community)
+
+
+@require_POST
+@login_required
+def host_request(request, slug):
+    """A member asks to become a host, from the community's events page."""
+    community, membership = selectors.community_for_viewer(request.user, slug)
+    if membership is None:
+        messages.error(request, _("Join the community first."))
+    else:
+        try:
+            membership_services.membership_host_request(
+                membership=membership, by=request.user, message=request.POST.get("message", "")
+            )
+        except CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your request is with the managers. You will get an e-mail once they decide."))
+    return redirect("events:community", slug=community.slug)
 
 
 def invitation(request, token):

@@ -69,8 +69,11 @@ def _check_may_register(event, user, now):
             raise EventError(_("This event is for the community's members."))
 
 
-def registration_create(*, event, user=None, guest_name="", guest_email="", answers=None, language="", now=None):
-    """Register a member (one click) or a guest (name and e-mail).
+def registration_create(
+    *, event, user=None, guest_name="", guest_email="", answers=None, language="", guest_reminders=False, now=None
+):
+    """Register a member (one click) or a guest (name and e-mail; `guest_reminders`: they ticked
+    "remind me before the event", without which a guest gets no reminder).
 
     Holds the event row while counting seats, so capacity is never exceeded; a full event puts the
     person on the waitlist at the end of the queue.
@@ -91,6 +94,7 @@ def registration_create(*, event, user=None, guest_name="", guest_email="", answ
             guest_email=guest_email.strip().lower() if user is None else "",
             email_key=email_key,
             answers=answers,
+            guest_reminders=bool(guest_reminders) and user is None,
             created_at=now,
             language=language or translation.get_language() or "",
         )

@@ -34,7 +34,7 @@ def reminders_due(offset, *, now):
             event__starts_at__lte=now + offset,
             created_at__lte=F("event__starts_at") - offset,
         )
-        .filter(Q(user__isnull=True) | Q(user__consent_reminders=True, user__is_active=True))
+        .filter(Q(user__isnull=True, guest_reminders=True) | Q(user__consent_reminders=True, user__is_active=True))
         .exclude(Exists(already))
         .select_related("event", "event__community", "user")
         .order_by("pk")

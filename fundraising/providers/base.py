@@ -130,5 +130,17 @@ class PaymentProvider:
         return settings.SITE_URL + self.return_path(donation)
 
     @staticmethod
+    def retry_path(donation):
+        """The give form, filled in as the donor left it: where "Try again" and a cancelled checkout lead."""
+        if donation.fundraiser_id:
+            path = reverse("fundraising:give", kwargs={"kind": "fundraiser", "slug": donation.fundraiser.slug})
+        else:
+            path = reverse("fundraising:give", kwargs={"kind": "campaign", "slug": donation.campaign.slug})
+        return f"{path}?again={donation.idempotency_key}"
+
+    def retry_url(self, donation):
+        return settings.SITE_URL + self.retry_path(donation)
+
+    @staticmethod
     def description(donation):
         return str(donation.fundraiser or donation.campaign)[:120]

@@ -60,7 +60,7 @@ class StripeProvider(PaymentProvider):
                 metadata={"donation": str(donation.pk)},
                 payment_intent_data=intent_data,
                 success_url=self.return_url(donation),
-                cancel_url=settings.SITE_URL + (donation.fundraiser or donation.campaign).get_absolute_url(),
+                cancel_url=self.retry_url(donation),
                 **extra,
             )
         except stripe.StripeError as exc:

@@ -10,7 +10,10 @@ from fundraising.services.campaigns import (
 )
 from fundraising.services.donations import (
     AmountInvalid,
+    donation_offline_confirm,
+    donation_offline_reject,
     donation_record_offline,
+    donation_record_offline_by_owner,
     donation_start,
     donation_thank,
 )
@@ -72,7 +75,10 @@ __all__ = [
     "campaign_end_by_manager",
     "campaign_update_post",
     "campaigns_due_to_end",
+    "donation_offline_confirm",
+    "donation_offline_reject",
     "donation_record_offline",
+    "donation_record_offline_by_owner",
     "donation_start",
     "donation_thank",
     "donation_transition",

@@ -5,7 +5,6 @@ from django.db.models import Max, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.sanitize import sanitize_html
 from config.slugs import save_with_free_slug
 from fundraising.models import COUNTED_STATUSES, Campaign, CampaignUpdate, Donation
 from fundraising.money import AmountError, amount_parse
@@ -66,7 +65,7 @@ def _campaign_save(campaign, data):
     for field in CAMPAIGN_FIELDS:
         if field in data and not (field == "cover" and not data[field]):
             setattr(campaign, field, data[field])
-    campaign.story = sanitize_html(campaign.story)
+    campaign.story = (campaign.story or "").strip()
     campaign.suggested_amounts = suggested_amounts_parse(campaign.suggested_amounts or [], campaign.currency)
     if campaign.ends_on and campaign.starts_on and campaign.ends_on < campaign.starts_on:
         raise FundraisingError(_("The campaign cannot end before it starts."))
@@ -83,7 +82,7 @@ def campaign_update_post(*, campaign, actor, title, body, now=None):
         campaign=campaign,
         author=actor,
         title=title.strip(),
-        body=sanitize_html(body),
+        body=body.strip(),
         published_at=now or timezone.now(),
     )
 

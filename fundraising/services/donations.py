@@ -14,6 +14,7 @@ from fundraising.providers import get_provider
 from fundraising.services import notifications
 from fundraising.services.errors import FundraisingError, ProviderUnavailable
 from fundraising.services.payments import donation_transition
+from members.services import consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +30,10 @@ def donor_key_for(email):
 def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, user=None, language="en", now=None):
     """Record a pending donation and create its payment at the provider. Returns (donation, checkout_url).
 
-    `donor` holds name, email, anonymous, message, message_private, dedication_kind, dedication_name.
+    `donor` holds name, email, anonymous, message, message_private, share_with_owner (name and e-mail
+    shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name,
+    and `reports` when a signed-in donor was asked whether they want monthly reports (recorded as their
+    consent, source "giving").
     """
     check_open(campaign, fundraiser)
     value = parse_amount(amount, campaign.currency, currency=currency)
@@ -46,6 +50,8 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         created_at=now or timezone.now(),
         **donor_fields(donor),
     )
+    if "reports" in donor and donation.user is not None:
+        consents_given(user=donation.user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
     return donation, _payment_create(provider, donation)
 
 
@@ -72,6 +78,7 @@ def donor_fields(donor):
         "anonymous": bool(donor.get("anonymous")),
         "message": (donor.get("message") or "").strip(),
         "message_private": bool(donor.get("message_private")),
+        "share_with_owner": bool(donor.get("share_with_owner")),
         "dedication_kind": kind,
         "dedication_name": (donor.get("dedication_name") or "").strip() if kind else "",
     }
@@ -150,6 +157,66 @@ def donation_record_offline(
     )
     donation, _changed = donation_transition(
         donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
+    )
+    return donation
+
+
+@transaction.atomic
+def donation_record_offline_by_owner(
+    *, fundraiser, actor, amount, donor_name="", donor_email="", anonymous=False, note="", now=None
+):
+    """A fundraiser's owner records cash or a transfer they collected for their own fundraiser.
+
+    The gift waits, pending and not counted, until one of the campaign's managers confirms it
+    (donation_offline_confirm): a volunteer cannot raise their own total on their word alone.
+    Raises FundraisingError (not the owner, fundraiser closed) or AmountInvalid.
+    """
+    if not actor.is_authenticated or fundraiser.owner_id != actor.pk:
+        raise FundraisingError(_("Only the fundraiser's owner may record gifts for it."))
+    if not fundraiser.is_active:
+        raise FundraisingError(_("This fundraiser is not taking donations."))
+    try:
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+    return Donation.objects.create(
+        campaign_id=fundraiser.campaign_id,
+        fundraiser=fundraiser,
+        team_id=fundraiser.team_id,
+        amount=value,
+        currency=fundraiser.campaign.currency,
+        donor_name=donor_name.strip(),
+        donor_email=donor_email.strip(),
+        donor_key=donor_key_for(donor_email),
+        anonymous=anonymous,
+        provider="offline",
+        offline=True,
+        recorded_by=actor,
+        offline_note=note.strip(),
+        created_at=now or timezone.now(),
+    )
+
+
+def _offline_awaiting(donation, actor):
+    require_manager(actor, donation.campaign.community)
+    if not (donation.offline and donation.status == Donation.Status.PENDING):
+        raise FundraisingError(_("This gift is not waiting for confirmation."))
+
+
+def donation_offline_confirm(*, donation, actor, now=None):
+    """A manager confirms an owner's offline gift: it counts in the totals from now on, once."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
+    )
+    return donation
+
+
+def donation_offline_reject(*, donation, actor, now=None):
+    """A manager turns down an owner's offline gift (the money never reached the organisation)."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.CANCELLED, now=now, source=DonationChange.Source.MANAGER, by=actor
     )
     return donation
 

@@ -49,7 +49,7 @@ def donation_succeeded(*, donation, now):
             user=donation.user,
             language=donation.language,
         )
-    if donation.fundraiser_id:
+    if donation.fundraiser_id and donation.fundraiser.owner_id:
         _fundraiser_notes(donation)
     _campaign_milestone(donation)
     if donation.user_id:
@@ -126,6 +126,8 @@ def fundraiser_opened(*, fundraiser):
 
 
 def fundraiser_hidden(*, fundraiser, actor):
+    if fundraiser.owner_id is None:  # the owner deleted their account
+        return
     message_send(
         key=f"fundraiser-hidden:{fundraiser.pk}:{int(fundraiser.hidden_at.timestamp())}",
         template="fundraiser_hidden",

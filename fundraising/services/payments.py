@@ -274,7 +274,10 @@ def donations_expire_pending(*, now=None, limit=2000):
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PENDING_DONATION_EXPIRE_DAYS)
-    due = Donation.objects.filter(status=S.PENDING, created_at__lt=cutoff).only("pk", "provider", "provider_reference")
+    # Offline gifts an owner recorded wait for a manager, however long that takes.
+    due = Donation.objects.filter(status=S.PENDING, created_at__lt=cutoff, offline=False).only(
+        "pk", "provider", "provider_reference"
+    )
     expired = 0
     for donation in due[:limit]:
         expired += _expire_one(donation, now)

@@ -20,6 +20,8 @@ from fundraising.services import notifications
 from fundraising.services.donations import AmountInvalid, require_manager
 from fundraising.services.errors import FundraisingError, PaymentMismatch, ProviderUnavailable
 from fundraising.services.payments import counted_change, donation_lock, history_record
+from members.models import AuditEntry
+from members.services import audit_record
 
 logger = logging.getLogger(__name__)
 S = Donation.Status
@@ -46,7 +48,7 @@ def refund_request(*, donation, by, amount=None, reason="", currency=None, langu
         with transaction.atomic():
             locked = donation_lock(donation.pk)
             _apply_locked(locked, Refund.objects.select_for_update().get(pk=refund.pk), Source.MANAGER, by, now)
-        return Refund.objects.get(pk=refund.pk)
+        return _audited(Refund.objects.get(pk=refund.pk), donation, by, now)
     try:
         answer = get_provider(donation.provider).refund_create(donation, refund)
     except (ProviderUnavailable, KeyError) as exc:
@@ -56,7 +58,21 @@ def refund_request(*, donation, by, amount=None, reason="", currency=None, langu
             _("The payment service did not make the refund (%(error)s). Nothing was refunded; try again later.")
             % {"error": str(exc)[:200]}
         ) from exc
-    return refund_confirm(refund_id=refund.pk, answer=answer, source=Source.MANAGER, by=by, now=now)
+    made = refund_confirm(refund_id=refund.pk, answer=answer, source=Source.MANAGER, by=by, now=now)
+    return _audited(made, donation, by, now)
+
+
+def _audited(refund, donation, by, now):
+    # Who refunded what is kept for the organisation's records (members.services.audit_record).
+    audit_record(
+        actor=by,
+        action=AuditEntry.Action.REFUNDED,
+        community=donation.campaign.community,
+        target=donation,
+        summary=f"{refund.amount} {donation.currency} of {donation.amount} ({refund.get_state_display()})",
+        now=now,
+    )
+    return refund
 
 
 def _refund_open(donation, *, by, amount, reason, currency, language, now):

@@ -17,6 +17,7 @@ from fundraising.forms import GiveForm, SandboxRefundForm
 from fundraising.models import Donation, SandboxPayment
 from fundraising.money import from_minor_units
 from fundraising.providers import PROVIDERS, get_provider
+from fundraising.providers.base import PaymentProvider
 from fundraising.throttle import give_rate_limited
 
 logger = logging.getLogger(__name__)
@@ -24,10 +25,8 @@ logger = logging.getLogger(__name__)
 
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
-    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
-    if request.user.is_authenticated:
-        initial.update(name=request.user.name, email=request.user.email)
-    form = GiveForm(request.POST or None, campaign=campaign, initial=initial)
+    initial = _give_initial(request, campaign, fundraiser)
+    form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         if give_rate_limited(request):
@@ -49,6 +48,29 @@ def give(request, kind, slug):
         },
         status=status,
     )
+
+
+def _give_initial(request, campaign, fundraiser):
+    """What the form starts with: the gift that did not go through (?again=<key>), else the account's name."""
+    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
+    earlier = selectors.donation_to_retry(request.GET.get("again"), campaign, fundraiser)
+    if earlier is not None:
+        amount = format(earlier.amount.normalize(), "f")
+        preset = f"{earlier.amount:.2f}" in campaign.suggested_amounts
+        return initial | {
+            "preset": f"{earlier.amount:.2f}" if preset else "",
+            "amount": "" if preset else amount,
+            "name": earlier.donor_name,
+            "email": earlier.donor_email,
+            "anonymous": earlier.anonymous,
+            "message": earlier.message,
+            "message_private": earlier.message_private,
+            "dedication_kind": earlier.dedication_kind,
+            "dedication_name": earlier.dedication_name,
+        }
+    if request.user.is_authenticated:
+        initial.update(name=request.user.name, email=request.user.email)
+    return initial
 
 
 def _give_start(request, campaign, fundraiser, data):
@@ -83,36 +105,26 @@ def _give_target(user, kind, slug):
 
 
 def thanks(request, key):
-    donation = get_object_or_404(
-        Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
-    )
-    target = donation.fundraiser or donation.campaign
-    return render(
-        request,
-        "fundraising/thanks.html",
-        {
-            "donation": donation,
-            "campaign": donation.campaign,
-            "target": target,
-            "share_url": settings.SITE_URL + target.get_absolute_url(),
-        },
-    )
+    return render(request, "fundraising/thanks.html", _thanks_context(key))
 
 
 def thanks_status(request, key):
     """The thank-you page's live part (htmx polls it until the payment is confirmed)."""
+    return render(request, "fundraising/_thanks_status.html", _thanks_context(key))
+
+
+def _thanks_context(key):
     donation = get_object_or_404(
         Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
     )
-    return render(
-        request,
-        "fundraising/_thanks_status.html",
-        {
-            "donation": donation,
-            "campaign": donation.campaign,
-            "target": donation.fundraiser or donation.campaign,
-        },
-    )
+    target = donation.fundraiser or donation.campaign
+    return {
+        "donation": donation,
+        "campaign": donation.campaign,
+        "target": target,
+        "share_url": settings.SITE_URL + target.get_absolute_url(),
+        "retry_url": PaymentProvider.retry_path(donation),
+    }
 
 
 def sandbox_checkout(request, reference):

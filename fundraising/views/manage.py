@@ -16,6 +16,8 @@ from communities.selectors import communities_managed_by, community_for_manager
 from fundraising import selectors, services
 from fundraising.forms import CampaignForm, HideForm, OfflineDonationForm, RefundForm, UpdateForm
 from fundraising.models import Donation
+from members.models import AuditEntry
+from members.services import audit_record
 
 
 @login_required
@@ -99,6 +101,7 @@ def _donations_filtered(campaign, params):
 def donations(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
     page = Paginator(_donations_filtered(campaign, request.GET), 50).get_page(request.GET.get("page"))
+    awaiting = selectors.donations_for_campaign_manager(campaign).filter(offline=True, status=Donation.Status.PENDING)
     return render(
         request,
         "fundraising/donations_manage.html",
@@ -107,6 +110,7 @@ def donations(request, slug):
             "page": page,
             "statuses": Donation.Status.choices,
             "refund_form": RefundForm(),
+            "awaiting": awaiting.order_by("created_at")[:100],
             "query": request.GET.get("q", ""),
             "status": request.GET.get("status", ""),
         },
@@ -141,6 +145,13 @@ CSV_FIELDS = [
 @login_required
 def donations_csv(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.LIST_DOWNLOADED,
+        community=campaign.community,
+        target=campaign,
+        summary="donations CSV",
+    )
     rows = _donations_filtered(campaign, request.GET).iterator(chunk_size=1000)
     writer = csv.writer(_Echo())
 
@@ -225,6 +236,23 @@ def refund(request, slug, donation_id):
             "changes": selectors.donation_history(donation),
         },
     )
+
+
+@login_required
+@require_POST
+def offline_decide(request, slug, donation_id, decision):
+    """Confirm (it counts from now on) or reject an offline gift a fundraiser's owner recorded."""
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    decide = services.donation_offline_confirm if decision == "confirm" else services.donation_offline_reject
+    try:
+        decide(donation=donation, actor=request.user)
+    except services.FundraisingError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("The gift is confirmed and counted.") if decision == "confirm" else _("The gift is turned down.")
+        messages.success(request, done)
+    return redirect("fundraising:manage_donations", slug=slug)
 
 
 def _fundraiser_for_manager(user, slug):

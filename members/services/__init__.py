@@ -1,32 +1,46 @@
 """Writes about people, split by area. Callers import from here: `from members import services`.
 
 messages.py: the outbound message ledger; accounts.py: profile, consents, tokens, personal data;
-activity.py: the activity log.
+erasure.py: deleting a person and the registry of anonymisers; activity.py: the activity log.
 """
 
 from members.services.accounts import (
-    ANONYMISERS,
     CONSENT_FIELDS,
     PROFILE_FIELDS,
-    MemberError,
     bio_clean,
-    communities_only_managed_by,
+    community_preference_set,
+    community_preferences_of,
     consent_record,
     consents_current,
-    user_anonymise,
-    user_anonymiser,
+    consents_given,
+    personal_data_section,
     user_api_token_revoke,
     user_api_token_rotate,
     user_data_export,
-    user_delete,
     user_find_by_email,
+    user_mfa_changed,
+    user_mfa_require,
     user_update_profile,
+    verified_emails,
 )
 from members.services.activity import (
     ENGAGING_ACTIVITIES,
     activity_record,
     activity_record_many,
     engagement_refresh,
+)
+from members.services.audit import audit_entries, audit_record
+from members.services.erasure import (
+    ANONYMISERS,
+    PERSONAL_TEXTS,
+    Departing,
+    MemberError,
+    communities_only_managed_by,
+    personal_data_covered,
+    personal_text,
+    user_anonymise,
+    user_anonymiser,
+    user_delete,
 )
 from members.services.messages import (
     CATEGORY_CONSENTS,
@@ -45,9 +59,15 @@ from members.services.messages import (
     unsubscribe_read,
     unsubscribe_url,
 )
+from members.services.retention import RETENTION_RULES, personal_data_retention, retention_rule
 
 __all__ = [
     "ANONYMISERS",
+    "RETENTION_RULES",
+    "personal_data_retention",
+    "retention_rule",
+    "PERSONAL_TEXTS",
+    "Departing",
     "CATEGORY_CONSENTS",
     "CONSENT_FIELDS",
     "ENGAGING_ACTIVITIES",
@@ -56,14 +76,23 @@ __all__ = [
     "MemberError",
     "MessageDeliveryFailed",
     "activity_record",
+    "audit_entries",
+    "audit_record",
     "activity_record_many",
     "bio_clean",
+    "community_preference_set",
+    "community_preferences_of",
+    "consents_given",
+    "personal_data_section",
+    "verified_emails",
     "communities_only_managed_by",
     "consent_record",
     "consents_allow",
     "consents_current",
     "engagement_refresh",
     "message_deliver",
+    "personal_data_covered",
+    "personal_text",
     "message_queue",
     "message_render",
     "message_send",
@@ -81,5 +110,7 @@ __all__ = [
     "user_data_export",
     "user_delete",
     "user_find_by_email",
+    "user_mfa_changed",
+    "user_mfa_require",
     "user_update_profile",
 ]

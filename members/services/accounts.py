@@ -1,15 +1,16 @@
 """People's accounts: profile, consents, API tokens, personal data export and deletion."""
 
 import uuid
+from datetime import timedelta
 
-from django.core.files.storage import default_storage
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.translation import gettext as _
 
-from members.models import Activity, ConsentRecord, OutboundMessage, User
+from members.models import Activity, AuditEntry, CommunityPreference, ConsentRecord, OutboundMessage, User
+from members.services.audit import audit_record
 
 
 def user_find_by_email(email):
@@ -29,10 +30,6 @@ def user_api_token_revoke(*, user):
     from rest_framework.authtoken.models import Token
 
     Token.objects.filter(user=user).delete()
-
-
-class MemberError(Exception):
-    """A rule about people refused the change; the message is shown to the person."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -55,6 +52,56 @@ def consent_record(*, user, kind, granted, source, now=None):
     return ConsentRecord.objects.create(
         user=user, kind=kind, granted=granted, source=source, recorded_at=now or timezone.now()
     )
+
+
+# The message categories a person may choose, with the consent that lets each through.
+CHOSEN_CATEGORIES = {"news": "consent_news", "reminders": "consent_reminders", "reports": "consent_reports"}
+
+
+def consents_given(*, user, choices, source, now=None):
+    """Record the person's answers where they were asked (sign-up, joining, giving): one ConsentRecord
+    per question asked, ticked or not, and their current consents set to match.
+
+    `choices` maps "news", "reminders", "reports" to True/False; `source` says where they were asked.
+    """
+    changes = {CHOSEN_CATEGORIES[category]: bool(granted) for category, granted in choices.items()}
+    now = now or timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(user, name, value)
+        ConsentRecord.objects.bulk_create(
+            ConsentRecord(user=user, kind=category, granted=bool(granted), source=source, recorded_at=now)
+            for category, granted in choices.items()
+        )
+
+
+def community_preference_set(*, user, community, category, allowed, source, now=None):
+    """Whether `community`'s messages of `category` ("news", "reminders", "reports") may reach the person.
+
+    Saying yes also gives the person's own consent for the category when they had not (they were
+    asked, and ticked the box); saying no stops only this community's messages. Recorded with time
+    and source.
+    """
+    assert category in CHOSEN_CATEGORIES, category
+    now = now or timezone.now()
+    with transaction.atomic():
+        CommunityPreference.objects.update_or_create(
+            user=user, community=community, category=category, defaults={"allowed": allowed, "recorded_at": now}
+        )
+        ConsentRecord.objects.create(
+            user=user, community=community, kind=category, granted=allowed, source=source, recorded_at=now
+        )
+        if allowed and not getattr(user, CHOSEN_CATEGORIES[category]):
+            consents_given(user=user, choices={category: True}, source=source, now=now)
+
+
+def community_preferences_of(*, user, community):
+    """{category: allowed} for the three chosen categories in one community (True when never said)."""
+    said = dict(CommunityPreference.objects.filter(user=user, community=community).values_list("category", "allowed"))
+    return {
+        category: said.get(category, True) and getattr(user, field) for category, field in CHOSEN_CATEGORIES.items()
+    }
 
 
 def user_update_profile(*, user, changes, avatar=None, avatar_remove=False, source="profile", now=None):
@@ -102,73 +149,58 @@ def consents_current(*, user):
     return latest
 
 
+def user_mfa_require(*, user, now=None):
+    """Two-factor sign-in becomes required for the person (made staff or a manager): due after the grace
+    period, unless it already is due or on. Returns the due time (or None when it is on)."""
+    if user.mfa_enabled or user.mfa_due_at is not None:
+        return user.mfa_due_at
+    user.mfa_due_at = (now or timezone.now()) + timedelta(days=settings.MFA_GRACE_DAYS)
+    User.objects.filter(pk=user.pk, mfa_due_at__isnull=True).update(mfa_due_at=user.mfa_due_at)
+    return user.mfa_due_at
+
+
+def user_mfa_changed(*, user):
+    """Keep User.mfa_enabled in step with the person's authenticator app (called on allauth.mfa's signals)."""
+    from allauth.mfa.models import Authenticator
+
+    enabled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    User.objects.filter(pk=user.pk).update(mfa_enabled=enabled)
+    user.mfa_enabled = enabled
+
+
 # ---------------------------------------------------------------------------------------------------
 # Engagement
 
 
-ANONYMISERS = []
+EXPORT_SECTIONS = {}
 
 
-def user_anonymiser(func):
-    """Register `func(user=...)`, called before an account is deleted, to anonymise rows that must stay.
+def personal_data_section(name):
+    """Register `func(*, user, emails) -> list[dict]` as section `name` of the personal data download.
 
-    Other apps (donations, say) register theirs in their AppConfig.ready(); each runs in the same
-    transaction as the deletion.
+    `emails` are the person's verified addresses (lower-cased): what they did as a guest under one of
+    them (a gift, a registration) is theirs too. Apps register in `<app>/personal_data.py`.
     """
-    ANONYMISERS.append(func)
-    return func
+
+    def register(func):
+        EXPORT_SECTIONS[name] = func
+        return func
+
+    return register
 
 
-@user_anonymiser
-def _messages_anonymise(*, user):
-    # The ledger row stays (what was sent, when), without the address or the text.
-    OutboundMessage.objects.filter(Q(user=user) | Q(to_email__iexact=user.email)).update(
-        user=None, to_email="", body_text="", body_html="", headers={}, attachments=[], last_error=""
+def verified_emails(user):
+    from allauth.account.models import EmailAddress
+
+    return sorted(
+        {e.lower() for e in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)}
     )
-
-
-def user_anonymise(*, user):
-    """Anonymise everything about the person that outlives their account."""
-    for anonymise in ANONYMISERS:
-        anonymise(user=user)
-
-
-def communities_only_managed_by(user):
-    """Names of communities in which this person is the only active manager."""
-    from communities.models import Membership
-
-    manager = Q(role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE)
-    others = Membership.objects.filter(manager, community=OuterRef("community")).exclude(user=user)
-    return list(
-        Membership.objects.filter(manager, user=user)
-        .exclude(Exists(others))
-        .order_by("community__name")
-        .values_list("community__name", flat=True)
-    )
-
-
-def user_delete(*, user, password):
-    """Delete the person's account after checking their password; keep only anonymised traces."""
-    if not user.check_password(password):
-        raise MemberError(_("The password is not correct."))
-    with transaction.atomic():
-        user = User.objects.select_for_update().get(pk=user.pk)
-        sole = communities_only_managed_by(user)
-        if sole:
-            raise MemberError(
-                _("You are the only manager of %(names)s. Make someone else a manager first, then delete your account.")
-                % {"names": ", ".join(sole)}
-            )
-        user_anonymise(user=user)
-        avatar = user.avatar.name
-        # Memberships, contacts about them, activity, consents, tokens and addresses go with the row.
-        user.delete()
-    if avatar:
-        transaction.on_commit(lambda: default_storage.delete(avatar))
 
 
 def user_data_export(*, user, now=None):
-    """Everything Kindred keeps about the person, as JSON-ready data.
+    """Everything Kindred keeps about the person, as JSON-ready data (the structure is in README,
+    "Personal data download"): profile, consents, community_preferences, memberships, activity,
+    contacts, messages, and the sections other apps register (donations, fundraisers, registrations).
 
     Managers' notes about them are not theirs to read: of contacts only the kind and date are given,
     and notes are left out.
@@ -176,6 +208,7 @@ def user_data_export(*, user, now=None):
     from communities.crm.models import ContactLog
     from communities.models import Membership
 
+    audit_record(actor=user, action=AuditEntry.Action.DATA_EXPORTED, person=user, now=now)
     memberships = Membership.objects.filter(user=user).select_related("community").prefetch_related("tags")
     contacts = ContactLog.objects.filter(membership__user=user).exclude(kind=ContactLog.Kind.NOTE)
     activity = Activity.objects.filter(user=user).exclude(kind=Activity.Kind.NOTE).select_related("community")
@@ -187,6 +220,10 @@ def user_data_export(*, user, now=None):
             {"kind": c.kind, "granted": c.granted, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
             for c in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "pk")
         ],
+        "community_preferences": [
+            {"community": p.community.name, "messages": p.category, "allowed": p.allowed}
+            for p in CommunityPreference.objects.filter(user=user).select_related("community").order_by("pk")
+        ],
         "memberships": [_membership_data(m) for m in memberships.order_by("pk")],
         "activity": [_activity_data(a) for a in activity.order_by("occurred_at", "pk")],
         "contacts": [
@@ -197,7 +234,13 @@ def user_data_export(*, user, now=None):
             {"subject": m.subject, "date": (m.sent_at or m.created_at).isoformat(), "status": m.status}
             for m in messages.order_by("created_at", "pk")
         ],
+        **_sections(user),
     }
+
+
+def _sections(user):
+    emails = verified_emails(user)
+    return {name: section(user=user, emails=emails) for name, section in EXPORT_SECTIONS.items()}
 
 
 def _profile_data(user):

@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from members.models import OutboundMessage, User
-from members.services.accounts import MemberError, user_update_profile
+from members.models import CommunityPreference, OutboundMessage, User
+from members.services.accounts import user_update_profile
+from members.services.erasure import MemberError
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def message_send(
         headers=headers,
         category=category,
         community=community,
+        # Community preferences and later changes of mind are checked when the message is delivered.
         skip=user is not None and not consents_allow(user=user, category=category),
         attachments=attachments,
     )
@@ -108,9 +110,17 @@ CATEGORY_CONSENTS = {
 }
 
 
-def consents_allow(*, user, category):
+def consents_allow(*, user, category, community=None):
+    """Whether a message of `category` may go to `user`: their own consent for it (as loaded), and, when
+    `community` (an id) is given, no "no" for that community's messages of it (CommunityPreference).
+    Transactional messages always may."""
     field = CATEGORY_CONSENTS.get(category)
-    return field is None or getattr(user, field)
+    if field is None:
+        return True
+    if not getattr(user, field):
+        return False
+    muted = CommunityPreference.objects.filter(user=user, community_id=community, category=category, allowed=False)
+    return community is None or not muted.exists()
 
 
 def unsubscribe_url(*, user, category):
@@ -221,7 +231,12 @@ def message_deliver(*, message_id, now=None):
     error = ""
     with transaction.atomic():
         message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status == OutboundMessage.Status.SENT:
+        if message is None or message.status in (OutboundMessage.Status.SENT, OutboundMessage.Status.SKIPPED):
+            return message
+        if not _still_wanted(message):
+            # The person withdrew the consent after the message was queued: it is not sent.
+            message.status = OutboundMessage.Status.SKIPPED
+            message.save(update_fields=["status", "updated_at"])
             return message
         message.attempts += 1
         try:
@@ -236,6 +251,13 @@ def message_deliver(*, message_id, now=None):
     if error:
         raise MessageDeliveryFailed(error)
     return message
+
+
+def _still_wanted(message):
+    if message.user_id is None or message.category == OutboundMessage.Category.TRANSACTIONAL:
+        return True
+    # message.user is read now, with the consents as they are at delivery time.
+    return consents_allow(user=message.user, category=message.category, community=message.community_id)
 
 
 def messages_requeue_stale(*, now=None):

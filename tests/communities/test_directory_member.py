@@ -164,8 +164,9 @@ def test_the_member_page_takes_the_same_number_of_queries_whatever_the_community
         crm.contact_log_create(membership=membership, author=cast.manager, kind="note", note=str(n))
 
     # session, user, community, membership with person, their tags, pending requests for the tabs,
-    # the community's tags, a page of the timeline, its activities, its contacts
-    with django_assert_num_queries(10):
+    # the community's tags, a page of the timeline, its activities, its contacts, the audit entry
+    # recording that the manager viewed this person
+    with django_assert_num_queries(11):
         response = manager_client.get(member_url(membership))
 
     assert len(response.context["entries"]) == min(20, 2 * size)

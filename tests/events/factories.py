@@ -35,4 +35,5 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     guest_name = factory.Sequence(lambda n: f"Guest {n}")
     guest_email = factory.Sequence(lambda n: f"guest{n}@example.org")
+    guest_reminders = True  # a guest who ticked "remind me before the event"
     status = "confirmed"

@@ -22,6 +22,15 @@ def registered_long_ago(event, **kwargs):
     return RegistrationFactory(event=event, created_at=event.starts_at - timedelta(days=3), **kwargs)
 
 
+def test_a_guest_who_did_not_ask_for_reminders_gets_none(soon, commit, mailoutbox):
+    registered_long_ago(soon, guest_reminders=False)
+
+    with commit():
+        assert services.event_reminders_send() == 0
+
+    assert mailoutbox == []
+
+
 def test_each_due_reminder_is_sent_once_even_when_the_scan_runs_twice(soon, commit, mailoutbox):
     people = [registered_long_ago(soon) for _ in range(3)]
 

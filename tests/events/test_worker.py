@@ -113,6 +113,7 @@ def test_a_worker_killed_mid_batch_neither_loses_nor_repeats_a_reminder(broker, 
             event=event,
             guest_name=f"Guest {i}",
             guest_email=f"guest{i}@example.org",
+            guest_reminders=True,
             created_at=event.starts_at - timedelta(days=2),
         )
         for i in range(total)

@@ -118,14 +118,14 @@ def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community,
             "currency": "RUB",
             "status": "active",
             "suggested": "300 1000.50 300",
-            "story": "<p onclick='x'>Run</p>",
+            "story": "Run with us: https://example.org/run",
             "allow_fundraisers": "on",
         },
     )
     assert response.status_code == 302
     campaign = Campaign.objects.get(title="Spring run")
     assert campaign.suggested_amounts == ["300.00", "1000.50"]
-    assert campaign.story == "<p>Run</p>"
+    assert campaign.story == "Run with us: https://example.org/run"
 
     with commit():
         client.post(reverse("fundraising:campaign_end", args=[campaign.slug]))

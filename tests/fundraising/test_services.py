@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from config.sanitize import render_markdown
 from fundraising import services
 from fundraising.models import Campaign, Donation
 from fundraising.services import donation_transition
@@ -55,17 +56,18 @@ def test_a_donor_with_an_account_gets_a_donated_activity(campaign, fundraiser):
     assert Activity.objects.filter(user=donor, kind=Activity.Kind.DONATED, community=campaign.community).count() == 1
 
 
-def test_opening_a_fundraiser_records_activity_and_prefills_nothing_unsafe(campaign, owner):
+def test_opening_a_fundraiser_records_activity_and_shows_nothing_unsafe(campaign, owner):
     fundraiser = services.fundraiser_open(
         campaign=campaign,
         owner=owner,
         title="My birthday",
         goal="20000",
-        story="<p>Hi</p><script>alert(1)</script>",
+        story="Hi\n\n<script>alert(1)</script>",
         team_name="Office",
     )
 
-    assert fundraiser.story == "<p>Hi</p>"
+    assert fundraiser.story == "Hi\n\n<script>alert(1)</script>"  # what the owner wrote, to edit later
+    assert render_markdown(fundraiser.story) == "<p>Hi</p>\n"
     assert fundraiser.team.name == "Office"
     assert fundraiser.team.captain == owner
     assert Activity.objects.filter(user=owner, kind=Activity.Kind.FUNDRAISER_OPENED).exists()

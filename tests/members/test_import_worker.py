@@ -27,7 +27,7 @@ def test_a_5000_row_file_is_imported_by_the_worker_with_correct_counts(worker): 
     )
     assert member_import.total_rows == 5000
 
-    import_services.member_import_confirm(member_import=member_import)
+    import_services.member_import_confirm(member_import=member_import, by=manager)
 
     assert wait_for(lambda: MemberImport.objects.get(pk=member_import.pk).status == "done", seconds=180)
     member_import.refresh_from_db()

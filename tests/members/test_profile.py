@@ -181,7 +181,7 @@ def test_sign_up_asks_for_and_records_the_personal_data_consent(client, commit):
     assert refused.status_code == 200
     assert "Without this consent we cannot create your account." in refused.content.decode()
     assert accepted.status_code == 302
-    record = ConsentRecord.objects.get(user__email="nina@example.org")
+    record = ConsentRecord.objects.get(user__email="nina@example.org", kind="personal_data")
     assert (record.kind, record.granted, record.source) == ("personal_data", True, "sign-up")
 
 

@@ -8,9 +8,11 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Activity, User
-from members.services.accounts import MemberError
+from communities.services.membership import require_manager
+from members.models import Activity, AuditEntry, User
 from members.services.activity import activity_record_many
+from members.services.audit import audit_record
+from members.services.erasure import MemberError
 
 IMPORT_BATCH_SIZE = 500
 
@@ -38,10 +40,14 @@ def member_import_create(*, community, uploaded_by, file_name, raw):
     )
 
 
-def member_import_confirm(*, member_import):
-    """The manager saw the preview and wants it done: queue the worker once."""
+def member_import_confirm(*, member_import, by):
+    """The manager saw the preview and wants it done: queue the worker once.
+
+    `by` must manage the import's community (CommunityError otherwise); the import is audited.
+    """
     from communities.crm.models import MemberImport
 
+    require_manager(actor=by, community=member_import.community)
     with transaction.atomic():
         claimed = MemberImport.objects.filter(pk=member_import.pk, status=MemberImport.Status.PREVIEW).update(
             status=MemberImport.Status.QUEUED
@@ -49,6 +55,13 @@ def member_import_confirm(*, member_import):
         if not claimed:
             raise MemberError(_("This import has already been started."))
         _import_run_on_commit(member_import.pk)
+        audit_record(
+            actor=by,
+            action=AuditEntry.Action.IMPORTED,
+            community=member_import.community,
+            target=member_import,
+            summary=f"{member_import.total_rows} rows",
+        )
     member_import.refresh_from_db()
     return member_import
 

@@ -11,6 +11,7 @@ from communities.crm.forms import ImportUploadForm
 from communities.crm.models import MemberImport
 from communities.crm.services import imports as import_services
 from communities.selectors import community_for_manager
+from communities.services import CommunityError
 from members.services import MemberError
 
 
@@ -72,8 +73,8 @@ def import_progress(request, slug, pk):
 def import_confirm(request, slug, pk):
     member_import = _import_for_manager(request, slug, pk)
     try:
-        import_services.member_import_confirm(member_import=member_import)
-    except MemberError as exc:
+        import_services.member_import_confirm(member_import=member_import, by=request.user)
+    except (MemberError, CommunityError) as exc:
         messages.error(request, str(exc))
     return redirect("member_import:detail", slug=slug, pk=pk)
 

@@ -20,9 +20,10 @@ from communities.crm.services.contacts import CrmInputError
 from communities.models import Membership
 from communities.routine.models import CallToAction, CallToActionResponse
 from communities.services import CommunityError
+from communities.services.membership import require_manager
 from config.sanitize import sanitize_html
-from members.models import Activity, OutboundMessage
-from members.services import activity_record, message_send
+from members.models import Activity, AuditEntry, OutboundMessage
+from members.services import activity_record, audit_record, message_send
 
 BATCH_SIZE = 500
 GO_SALT = "communities.call-to-action"
@@ -61,6 +62,7 @@ def call_to_action_send(*, community, author, title, body, button_label, link=""
     """Write the call and queue its batches on a worker. Returns the call."""
     from communities.routine.tasks import call_to_action_batch
 
+    require_manager(actor=author, community=community)
     title, body, button_label, link = _clean(title=title, body=body, button_label=button_label, link=link)
     segment = [list(pair) for pair in segment]
     ids = list(segment_memberships(community=community, segment=segment).order_by("pk").values_list("pk", flat=True))
@@ -79,6 +81,13 @@ def call_to_action_send(*, community, author, title, body, button_label, link=""
         )
         for start in range(0, len(ids), BATCH_SIZE):
             call_to_action_batch.delay_on_commit(call.pk, ids[start : start + BATCH_SIZE])
+        audit_record(
+            actor=author,
+            action=AuditEntry.Action.BULK_MESSAGE,
+            community=community,
+            target=call,
+            summary=f"call to action to {len(ids)}",
+        )
     return call
 
 

@@ -34,7 +34,7 @@ def refunds_from_donations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0006_monthly_gifts'),
+        ('fundraising', '0009_stories_markdown'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0006_phones_e164_search_fold'),
+        ('members', '0009_two_factor'),
     ]
 
     operations = [
