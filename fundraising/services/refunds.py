@@ -69,7 +69,7 @@ def _audited(refund, donation, by, now):
         action=AuditEntry.Action.REFUNDED,
         community=donation.campaign.community,
         target=donation,
-        summary=f"{refund.amount} {donation.currency} of {donation.amount} ({refund.get_state_display()})",
+        summary=f"{refund.amount} {refund.currency} of {refund.donation.amount}",
         now=now,
     )
     return refund
