@@ -85,6 +85,12 @@ JOB_TITLES = {
     "communities-checkin-messages-send": gettext_lazy("Weekly check-in messages"),
     "communities-reports-send": gettext_lazy("Monthly reports to fundraisers and donors"),
     "members-job-runs-prune": gettext_lazy("Forget old job runs"),
+    "fundraising-payments-reconcile": gettext_lazy("Check payments with the payment providers"),
+    "fundraising-totals-check": gettext_lazy("Check campaign, team and fundraiser totals"),
+    "fundraising-rollups-check": gettext_lazy("Check the dashboard's money figures"),
+    "fundraising-subscriptions-charge-due": gettext_lazy("Charge monthly gifts that are due"),
+    "fundraising-subscriptions-card-expiring": gettext_lazy("Warn donors whose card is expiring"),
+    "members-personal-data-retention": gettext_lazy("Remove personal data past its retention period"),
 }
 # Celery numbers days from Sunday (0).
 ON_WEEKDAYS = [
