@@ -37,11 +37,12 @@ run: export DEBUG ?= true
 # honcho gives each process a PORT of its own, so links are fixed to the web server's port here.
 run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
-	@mkdir -p var/broker/queue var/broker/processed
+	@mkdir -p var/broker/queue var/broker/processed var/broker/control
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  Kindred is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo "  E-mails it sends, readable:  http://127.0.0.1:$(PORT)/dev/outbox/"
 	@echo
 	KINDRED_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 

@@ -7,5 +7,9 @@ class CommunitiesConfig(AppConfig):
     verbose_name = _("Communities")
 
     def ready(self):
+        from communities import navigation
+
+        navigation.connect()
+
         # Registers what this app forgets when a person deletes their account.
         from communities import personal_data  # noqa: F401

@@ -85,6 +85,11 @@ def _name(n):
     return f"{first} {last}"
 
 
+def demo_communities():
+    """The demo's communities, found by their slugs; the demo adds only its own people to them."""
+    return Community.objects.filter(slug__in=[spec["slug"] for spec in COMMUNITIES])
+
+
 def _people(count):
     """`count` generated people (demo-member-N@kindred.test), created once with bulk_create."""
     emails = [f"demo-member-{n}@kindred.test" for n in range(count)]

@@ -128,6 +128,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=now)
     message = models.TextField(_("message to the managers"), blank=True)
+    # A member asking to become a host (to propose and run events); managers decide on the requests page.
+    host_requested_at = models.DateTimeField(_("asked to host"), null=True, blank=True)
+    host_request_message = models.TextField(_("why they want to host"), blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="memberships", verbose_name=_("tags"))
     # Recomputed in batches by members.tasks.engagement_refresh; never per request.
     engagement_score = models.FloatField(_("engagement score"), default=0)

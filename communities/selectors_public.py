@@ -63,6 +63,15 @@ def pending_requests(community):
     )
 
 
+def host_requests(community):
+    """Active members who asked to become hosts, oldest request first."""
+    return (
+        Membership.objects.filter(community=community, status=Status.ACTIVE, host_requested_at__isnull=False)
+        .select_related("user")
+        .order_by("host_requested_at")
+    )
+
+
 def pending_count(community):
     return Membership.objects.filter(community=community, status=Status.PENDING).count()
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/", public.community_detail, name="detail"),
     path("<slug:slug>/join/", public.community_join, name="join"),
     path("<slug:slug>/leave/", public.community_leave, name="leave"),
+    path("<slug:slug>/host/", public.host_request, name="host_request"),
     path("<slug:slug>/emails/", public.community_preferences, name="preferences"),
     # Manager pages
     path("<slug:slug>/manage/", manage.manage_settings, name="manage"),
@@ -28,6 +29,18 @@ urlpatterns = [
         manage.manage_request_decide,
         {"decision": "decline"},
         name="manage_request_decline",
+    ),
+    path(
+        "<slug:slug>/manage/hosts/<int:pk>/approve/",
+        manage.manage_host_decide,
+        {"decision": "approve"},
+        name="manage_host_approve",
+    ),
+    path(
+        "<slug:slug>/manage/hosts/<int:pk>/decline/",
+        manage.manage_host_decide,
+        {"decision": "decline"},
+        name="manage_host_decline",
     ),
     path("<slug:slug>/manage/invitations/", manage.manage_invitations, name="manage_invitations"),
     path(

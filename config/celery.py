@@ -28,9 +28,17 @@ app.conf.beat_schedule = {
         "task": "fundraising.tasks.donations_expire_pending",
         "schedule": crontab(minute=15),
     },
-    "fundraising-donation-days-refresh": {
-        "task": "fundraising.tasks.donation_days_refresh",
-        "schedule": crontab(minute="*/5"),
+    "fundraising-payments-reconcile": {
+        "task": "fundraising.tasks.payments_reconcile",
+        "schedule": crontab(minute=45),
+    },
+    "fundraising-totals-check": {
+        "task": "fundraising.tasks.totals_check",
+        "schedule": crontab(hour=2, minute=10),
+    },
+    "fundraising-rollups-check": {
+        "task": "fundraising.tasks.rollups_check",
+        "schedule": crontab(hour=2, minute=40),
     },
     "fundraising-campaigns-end-due": {
         "task": "fundraising.tasks.campaigns_end_due",

@@ -34,7 +34,7 @@ ENVIRONMENT = {
     "CACHE_URL": ("shared cache: rate limits, lock-outs, page bodies (its own Redis database)", "REDIS_URL"),
     "EMAIL_URL": ("outgoing mail (smtp://, consolemail://, ...); required when DEBUG is off", "consolemail://"),
     "DEFAULT_FROM_EMAIL": ("sender of outgoing mail", "Kindred <noreply@localhost>"),
-    "EMAIL_SUBJECT_PREFIX": ("prefix of account e-mails' and staff error reports' subjects", "[Kindred] "),
+    "EMAIL_SUBJECT_PREFIX": ("prefix of account e-mails' and staff error reports' subjects", "[ORGANISATION_NAME] "),
     "LANGUAGE_CODE": ("language for visitors whose browser asks for neither English nor Russian", "en"),
     "SENTRY_DSN": ("report errors to Sentry (or a compatible service) when set", "(unset: off)"),
     "MEDIA_STORAGE": ("where uploads go: local (MEDIA_ROOT) or s3 (S3_* below)", "local"),
@@ -139,6 +139,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'k
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run`'s web, worker and beat share one file: WAL lets readers go on while one writes, a
+    # writer waits up to 20 s for another instead of failing with "database is locked", and
+    # transactions take the write lock when they begin, so two never deadlock upgrading a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -166,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_REDIRECT_URL = "members:account"
+LOGIN_REDIRECT_URL = "after_sign_in"  # managers land on their dashboard, others on their account
 LOGIN_URL = "account_login"
 
 # django-allauth: e-mail is the login, verified before the first sign-in.
@@ -199,7 +208,8 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"  # also takes the client address from config.net
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
-EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default="[Kindred] ")
+ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
+EMAIL_SUBJECT_PREFIX = env("EMAIL_SUBJECT_PREFIX", default=f"[{ORGANISATION_NAME}] ")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split(":", 1)[0]  # links in e-mails follow SITE_URL
 # Per-IP and per-key limits, kept in the shared cache.
@@ -314,6 +324,8 @@ else:
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcasts (worker control, `celery inspect`): kombu's default is ./control in the checkout.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -467,7 +479,6 @@ YOOKASSA_SECRET_KEY = env("YOOKASSA_SECRET_KEY", default="")
 DONATION_MIN = env("DONATION_MIN", default="100")
 DONATION_MAX = env("DONATION_MAX", default="1000000")
 PENDING_DONATION_EXPIRE_DAYS = env.int("PENDING_DONATION_EXPIRE_DAYS", default=3)
-ORGANISATION_NAME = env("ORGANISATION_NAME", default="Kindred Foundation")
 # Monthly gifts: where a gift goes when its campaign ends, and how long a donor's link stays good.
 SUBSCRIPTIONS_GENERAL_FUND = env("SUBSCRIPTIONS_GENERAL_FUND", default="")
 SUBSCRIPTIONS_ON_CAMPAIGN_END = env("SUBSCRIPTIONS_ON_CAMPAIGN_END", default="general_fund")
@@ -487,7 +498,7 @@ ENVIRONMENT.update(
         "DONATION_MIN": ("smallest gift accepted, in the campaign's currency", "100"),
         "DONATION_MAX": ("largest gift accepted online", "1000000"),
         "PENDING_DONATION_EXPIRE_DAYS": ("days after which an unpaid donation is cancelled", "3"),
-        "ORGANISATION_NAME": ("the organisation's name on receipts", "Kindred Foundation"),
+        "ORGANISATION_NAME": ("the organisation's name: site title, e-mails, receipts", "Kindred Foundation"),
         "SUBSCRIPTIONS_GENERAL_FUND": ("slug of the campaign monthly gifts move to when theirs ends", "(empty)"),
         "SUBSCRIPTIONS_ON_CAMPAIGN_END": (
             "general_fund (move monthly gifts on) or ask (pause them and ask the donor)",

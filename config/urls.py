@@ -34,6 +34,8 @@ admin.site.site_title = "Kindred"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("start/", views.after_sign_in, name="after_sign_in"),
+    path("manage/", views.manage_home, name="manage_home"),
     path("i18n/setlang/", member_views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
@@ -46,6 +48,9 @@ urlpatterns = [
     path("staff/audit/", member_audit_views.audit_page, name="staff_audit"),
     path("staff/audit/csv/", member_audit_views.audit_csv, name="staff_audit_csv"),
     path("go/<str:token>/", mobilisation_views.call_to_action_go, name="call_to_action_go"),
+    path("dev/outbox/", member_views.outbox, name="dev_outbox"),
+    path("dev/outbox/<int:pk>/", member_views.outbox_message, name="dev_outbox_message"),
+    path("dev/outbox/<int:pk>/html/", member_views.outbox_message_html, name="dev_outbox_message_html"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(("config.api", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,8 +11,10 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Community, Membership
+from communities.demo import demo_communities
+from communities.models import Membership
 from events.models import Event, Registration, RegistrationQuestion
+from members.demo import demo_people
 from members.models import Activity
 
 # slug, title, days from today, hour, capacity, format, status, share of members registering
@@ -32,7 +34,7 @@ PLACES = [
 
 
 def seed(stdout):
-    communities = list(Community.objects.all())
+    communities = list(demo_communities().order_by("pk"))
     for index, community in enumerate(communities):
         created = _seed_community(community, random.Random(index), timezone.now())
         stdout.write(f"  events     {community.name}: {created} new (/c/{community.slug}/events/)")
@@ -41,7 +43,9 @@ def seed(stdout):
 @transaction.atomic
 def _seed_community(community, rng, now):
     memberships = list(
-        Membership.objects.filter(community=community, status=Membership.Status.ACTIVE).select_related("user")
+        Membership.objects.filter(community=community, status=Membership.Status.ACTIVE, user__in=demo_people())
+        .select_related("user")
+        .order_by("pk")
     )
     if not memberships:
         return 0

@@ -110,6 +110,16 @@ def managed_community_ids(user):
     )
 
 
+def registration_counts(event):
+    """{"confirmed", "waitlisted", "attended"}: how many registrations of the event are in each. One query."""
+    counts = event.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+        attended=Count("pk", filter=Q(status=Registration.Status.ATTENDED)),
+    )
+    return counts
+
+
 def community_events(user, community, *, past=False, now=None):
     now = now or timezone.now()
     events = events_visible_to(user).filter(community=community)

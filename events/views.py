@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import is_manager, membership_of
+from config.confirm import confirm_page, is_confirmed
 from config.ratelimit import send_limited, too_many_response
 from events import calendars, selectors, services
 from events.forms import (
@@ -391,6 +392,47 @@ STATUS_ACTIONS = {
 }
 
 
+def _confirm_first(request, event, *, title, effects, button, fields=()):
+    """The confirmation page of a step that e-mails people or cannot be undone, unless it was confirmed."""
+    if is_confirmed(request):
+        return None
+    back = reverse("events:manage", kwargs={"pk": event.pk})
+    return confirm_page(request, title=title, effects=effects, button=button, back=back, fields=fields)
+
+
+def _complete_effects(event):
+    counts = selectors.registration_counts(event)
+    return [
+        ngettext(
+            "%(n)d person registered but not checked in will be recorded as not come.",
+            "%(n)d people registered but not checked in will be recorded as not come.",
+            counts["confirmed"],
+        )
+        % {"n": counts["confirmed"]},
+        ngettext(
+            "%(n)d person who came will get a thank-you e-mail.",
+            "%(n)d people who came will get a thank-you e-mail.",
+            counts["attended"],
+        )
+        % {"n": counts["attended"]},
+        _("This cannot be undone."),
+    ]
+
+
+def _cancel_effects(event):
+    counts = selectors.registration_counts(event)
+    told = counts["confirmed"] + counts["waitlisted"] if event.status == Event.Status.PUBLISHED else 0
+    return [
+        ngettext(
+            "%(n)d registered or waiting person will get an e-mail that the event is cancelled.",
+            "%(n)d registered or waiting people will get an e-mail that the event is cancelled.",
+            told,
+        )
+        % {"n": told},
+        _("This cannot be undone."),
+    ]
+
+
 @login_required
 @require_POST
 def event_status(request, pk, action):
@@ -400,6 +442,13 @@ def event_status(request, pk, action):
     service, manager_only, message = STATUS_ACTIONS[action]
     if manager_only and not is_manager(request.user, event.community):
         raise Http404("No such action.")
+    if action == "complete":
+        title = _("Complete “%(title)s”?") % {"title": event.title}
+        page = _confirm_first(
+            request, event, title=title, effects=_complete_effects(event), button=_("Complete the event")
+        )
+        if page is not None:
+            return page
     try:
         service(event, request.user, request.POST)
         messages.success(request, message)
@@ -429,6 +478,12 @@ def event_decline(request, pk):
 @require_POST
 def event_cancel(request, pk):
     event = _host_event(request, pk)
+    title = _("Cancel “%(title)s”?") % {"title": event.title}
+    page = _confirm_first(
+        request, event, title=title, effects=_cancel_effects(event), button=_("Cancel the event"), fields=["reason"]
+    )
+    if page is not None:
+        return page
     form = CancelEventForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:

@@ -5,12 +5,15 @@ from fundraising.models import (
     CampaignDay,
     CampaignUpdate,
     Donation,
+    DonationChange,
     DonationDay,
     Fundraiser,
     FundraiserUpdate,
     ProviderEvent,
+    Refund,
     SandboxCard,
     SandboxPayment,
+    SandboxRefund,
     Subscription,
     SubscriptionCharge,
     Team,
@@ -72,6 +75,39 @@ class DonationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records written only by the payment services: shown, never edited here."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "donation", "amount", "currency", "state", "origin", "provider", "created_at")
+    list_filter = ("state", "origin", "provider")
+    search_fields = ("provider_reference", "donation__donor_email")
+    raw_id_fields = ("donation", "actor")
+
+
+@admin.register(DonationChange)
+class DonationChangeAdmin(ReadOnlyAdmin):
+    list_display = ("donation", "at", "from_status", "to_status", "source", "actor")
+    list_filter = ("source", "to_status")
+    raw_id_fields = ("donation", "actor", "refund")
+
+
+@admin.register(SandboxRefund)
+class SandboxRefundAdmin(admin.ModelAdmin):
+    list_display = ("reference", "payment", "amount_minor", "currency", "created_at")
 
 
 @admin.register(ProviderEvent)

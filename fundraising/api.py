@@ -8,19 +8,29 @@ and e-mail of donors who chose to share them; everyone else gets the public fiel
 from django.utils import translation
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from config.sanitize import MultiLineSerializerField, SingleLineSerializerField
+from config.sanitize import MultiLineSerializerField, SingleLineSerializerField, render_markdown
 from fundraising import selectors, services
-from fundraising.models import Campaign, Donation, Fundraiser, Team
+from fundraising.models import Campaign, Donation, Fundraiser, Refund, Team
 from fundraising.throttle import GiveThrottle
 
 TOTALS = ["raised_amount", "donor_count", "donation_count"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class StoryHtmlMixin(serializers.Serializer):
+    """`story` is the Markdown the author wrote; `story_html` is it rendered and sanitised."""
+
+    story_html = serializers.SerializerMethodField()
+
+    def get_story_html(self, obj) -> str:
+        return render_markdown(obj.story)
+
+
+class CampaignSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     community = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -34,6 +44,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "title",
             "summary",
             "story",
+            "story_html",
             "goal",
             "currency",
             "starts_on",
@@ -53,7 +64,7 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "url", "campaign", "name", "goal", *TOTALS]
 
 
-class FundraiserSerializer(serializers.ModelSerializer):
+class FundraiserSerializer(StoryHtmlMixin, serializers.ModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     owner_name = serializers.SerializerMethodField()
 
@@ -68,6 +79,7 @@ class FundraiserSerializer(serializers.ModelSerializer):
             "event",
             "title",
             "story",
+            "story_html",
             "goal",
             "status",
             "owner_name",
@@ -145,6 +157,37 @@ class DonationStartSerializer(serializers.Serializer):
     )
     dedication_kind = serializers.ChoiceField(choices=Donation.Dedication.choices, required=False, allow_blank=True)
     dedication_name = SingleLineSerializerField(max_length=150, required=False, allow_blank=True)
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    """A refund as the campaign's managers see it; `state` is what the provider confirmed."""
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "donation",
+            "amount",
+            "currency",
+            "state",
+            "origin",
+            "reason",
+            "provider",
+            "provider_reference",
+            "error",
+            "created_at",
+            "confirmed_at",
+        ]
+        read_only_fields = fields
+
+
+class RefundRequestSerializer(serializers.Serializer):
+    """A manager's refund: `amount` like "500.00" (empty: everything that remains), in the gift's currency;
+    read the way the request's language writes numbers, as on the pages."""
+
+    amount = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PublicReadMixin:
@@ -238,6 +281,38 @@ class DonationViewSet(PublicReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
         body = {"id": donation.pk, "status": donation.status, "checkout_url": request.build_absolute_uri(checkout_url)}
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RefundRequestSerializer, responses={200: RefundSerializer(many=True), 201: RefundSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def refunds(self, request, pk=None):
+        """The gift's refunds (GET) or a new refund through the provider (POST), for the campaign's managers."""
+        donation = self._managed_donation(pk)
+        if request.method == "GET":
+            return Response(RefundSerializer(donation.refunds.order_by("created_at", "pk"), many=True).data)
+        data = RefundRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            refund = services.refund_request(
+                donation=donation, by=request.user, language=translation.get_language(), **data.validated_data
+            )
+        except services.AmountInvalid as exc:
+            raise ValidationError({"amount": [str(exc)]}) from exc
+        except services.FundraisingError as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+    def _managed_donation(self, pk):
+        if not self.request.user.is_authenticated:
+            raise NotAuthenticated()
+        campaigns = selectors.campaigns_managed_by(self.request.user).values("pk")
+        donation = (
+            Donation.objects.filter(campaign__in=campaigns, pk=pk if str(pk).isdigit() else None)
+            .select_related("campaign__community")
+            .first()
+        )
+        if donation is None:
+            raise NotFound()
+        return donation
 
     def _target(self, data):
         campaign = selectors.campaigns_visible_to(self.request.user).filter(pk=data["campaign"]).first()

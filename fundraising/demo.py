@@ -12,9 +12,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from communities.demo import demo_communities
 from communities.models import Community, Membership
 from fundraising.models import Campaign, CampaignUpdate, Donation, Fundraiser, FundraiserUpdate, Team
 from fundraising.services import totals_recompute
+from members.demo import DEMO_DOMAIN, demo_people
 from members.models import User
 
 CAMPAIGNS = [
@@ -22,9 +24,10 @@ CAMPAIGNS = [
         "slug": "teplaya-zima",
         "title": "Тёплая зима для 100 семей",
         "summary": "Одеяла, обогреватели и дрова для семей подопечных в отдалённых сёлах.",
-        "story": "<p>Каждую зиму фонд привозит тепло семьям, которые живут далеко от помощи. "
-        "В этом году мы хотим поддержать <strong>100 семей</strong>.</p>"
-        "<p>1 000 ₽ — это тёплое одеяло, 5 000 ₽ — обогреватель на всю зиму.</p>",
+        "story": "Каждую зиму фонд привозит тепло семьям, которые живут далеко от помощи. "
+        "В этом году мы хотим поддержать **100 семей**.\n\n"
+        "- 1 000 ₽ — это тёплое одеяло;\n- 5 000 ₽ — обогреватель на всю зиму.\n\n"
+        "Отчёты о поездках — на сайте фонда: https://example.org/reports",
         "goal": Decimal("1500000"),
         "suggested": ["500.00", "1000.00", "3000.00", "5000.00"],
         "donations": 1800,
@@ -33,7 +36,7 @@ CAMPAIGNS = [
         "slug": "marafon-dobra",
         "title": "Марафон добра 2026",
         "summary": "Бежим за тех, кто не может: каждый километр — шаг к новой выездной службе.",
-        "story": "<p>Участники марафона открывают личные и командные сборы и зовут друзей поддержать забег.</p>",
+        "story": "Участники марафона открывают личные и командные сборы и зовут друзей поддержать забег.",
         "goal": Decimal("800000"),
         "suggested": ["300.00", "700.00", "1500.00"],
         "donations": 1400,
@@ -42,7 +45,7 @@ CAMPAIGNS = [
         "slug": "den-rozhdeniya-fonda",
         "title": "День рождения фонда",
         "summary": "Фонду 10 лет: подарите ему месяц работы патронажной службы.",
-        "story": "<p>Вместо подарков — пожертвования. Откройте сбор в свой день рождения!</p>",
+        "story": "Вместо подарков — пожертвования. Откройте сбор в свой день рождения!",
         "goal": Decimal("300000"),
         "suggested": ["500.00", "1000.00", "2000.00"],
         "donations": 700,
@@ -56,7 +59,7 @@ AMOUNTS = [300, 500, 500, 700, 1000, 1000, 1000, 1500, 2000, 3000, 5000, 10000]
 
 
 def seed(stdout):
-    communities = list(Community.objects.filter(visibility=Community.Visibility.PUBLIC).order_by("pk")[:2])
+    communities = list(demo_communities().filter(visibility=Community.Visibility.PUBLIC).order_by("pk")[:2])
     if not communities or Campaign.objects.filter(slug=CAMPAIGNS[0]["slug"]).exists():
         return
     rng = random.Random(2026)  # the same demo every time
@@ -88,7 +91,7 @@ def _campaign(rng, community, spec):
         campaign=campaign,
         author=manager,
         title="Первые итоги",
-        body="<p>Спасибо всем, кто уже поддержал сбор! Мы закупили первую партию помощи.</p>",
+        body="Спасибо всем, кто уже поддержал сбор! Мы закупили первую партию помощи.",
         published_at=timezone.now() - timedelta(days=7),
     )
     fundraisers = _fundraisers(rng, campaign)
@@ -97,7 +100,9 @@ def _campaign(rng, community, spec):
 
 
 def _member(community, role=None):
-    memberships = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
+    memberships = Membership.objects.filter(
+        community=community, status=Membership.Status.ACTIVE, user__in=demo_people()
+    )
     if role:
         memberships = memberships.filter(role=role)
     membership = memberships.select_related("user").order_by("pk").first()
@@ -106,9 +111,9 @@ def _member(community, role=None):
 
 def _fundraisers(rng, campaign):
     owners = list(
-        User.objects.filter(
-            memberships__community=campaign.community, memberships__status=Membership.Status.ACTIVE
-        ).order_by("pk")[:12]
+        demo_people()
+        .filter(memberships__community=campaign.community, memberships__status=Membership.Status.ACTIVE)
+        .order_by("pk")[:12]
     )
     volunteer = User.objects.filter(email="volunteer@kindred.test").first()
     if volunteer and volunteer not in owners:
@@ -127,12 +132,12 @@ def _fundraisers(rng, campaign):
             title=f"{name}: {rng.choice(['мой день рождения', 'бегу 10 км', 'концерт друзей', 'вместо подарков'])}",
             slug=f"{campaign.slug}-{n + 1}",
             goal=Decimal(rng.choice([10000, 20000, 30000, 50000])),
-            story=f"<p>Я поддерживаю «{campaign.title}» и прошу друзей присоединиться.</p>",
+            story=f"Я поддерживаю «{campaign.title}» и прошу друзей присоединиться.",
         )
         fundraisers.append(fundraiser)
     if fundraisers:
         FundraiserUpdate.objects.create(
-            fundraiser=fundraisers[0], title="Половина пути!", body="<p>Спасибо, друзья, мы уже на полпути к цели.</p>"
+            fundraiser=fundraisers[0], title="Половина пути!", body="Спасибо, друзья, мы уже на полпути к цели."
         )
     return fundraisers
 
@@ -144,7 +149,7 @@ def _donations(rng, campaign, fundraisers, count):
         fundraiser = rng.choice(fundraisers) if fundraisers and rng.random() < 0.6 else None
         donor = rng.randrange(count // 2 + 1)  # some people give more than once
         when = now - timedelta(minutes=rng.randrange(60 * 24 * 40))
-        email = f"donor{donor}@example.org"
+        email = f"donor{donor}@donors.{DEMO_DOMAIN}"
         rows.append(
             Donation(
                 campaign=campaign,

@@ -1,12 +1,58 @@
 """Forms validate what people type; services decide. Amounts are parsed by fundraising.money."""
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from django import forms
+from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.images import UploadedImageFormField
 from config.sanitize import MultiLineField, SingleLineField
 from fundraising.models import CURRENCIES, Campaign, Donation, Team
-from fundraising.money import AmountError, amount_parse
+from fundraising.money import MAX_AMOUNT, AmountError, amount_parse, currency_symbol
+
+MARKDOWN_HELP = _(
+    "Write as in a message: an empty line starts a new paragraph, links work as they are, "
+    "lines starting with “- ” become a list (Markdown formatting is understood)."
+)
+
+
+def _locale():
+    return "ru" if (translation.get_language() or "en").startswith("ru") else "en"
+
+
+class AmountField(forms.CharField):
+    """An amount typed in the page's language ("1,500.50", "1 500,50 ₽"), cleaned to a Decimal.
+
+    Reading follows fundraising.money.amount_parse; an initial Decimal is shown the page's way.
+    """
+
+    def __init__(self, *, minimum="0.01", maximum=MAX_AMOUNT, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 30:
+            raise forms.ValidationError(_("Enter an amount as a number, like 500 or 500.50."))
+        try:
+            return amount_parse(
+                value, minimum=self.minimum, maximum=self.maximum, language=translation.get_language() or "en"
+            )
+        except AmountError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+            return format_decimal(value, format="#,##0.##", locale=_locale())
+        return value
+
 
 DAY_CHOICES = [(str(d), str(d)) for d in range(1, 32)]
 
@@ -73,15 +119,19 @@ class GiveForm(forms.Form):
         if user is None or not user.is_authenticated or user.consent_reports:
             del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
 
     def clean(self):
         data = super().clean()
-        raw = (data.get("amount") or "").strip() or data.get("preset")
+        typed = (data.get("amount") or "").strip()
+        raw = typed or data.get("preset")
         if not raw:
             self.add_error("amount", _("Choose an amount or type your own."))
         else:
+            # A typed amount is read the page's way; a suggested one is stored as "1500.00".
+            language = (translation.get_language() or "en") if typed else None
             try:
-                data["value"] = amount_parse(raw, expected_currency=self.campaign.currency)
+                data["value"] = amount_parse(raw, expected_currency=self.campaign.currency, language=language)
             except AmountError as exc:
                 self.add_error("amount", str(exc))
         if data.get("dedication_kind") and not (data.get("dedication_name") or "").strip():
@@ -107,10 +157,11 @@ class SubscriptionChangeForm(forms.Form):
 
 
 class CampaignForm(forms.ModelForm):
+    goal = AmountField(label=_("Goal"), minimum="1")
     suggested = SingleLineField(
         label=_("Suggested amounts"),
         required=False,
-        help_text=_("Up to six amounts, separated by spaces."),
+        help_text=_("Up to six amounts in the campaign's currency, separated by spaces."),
     )
 
     class Meta:
@@ -120,13 +171,14 @@ class CampaignForm(forms.ModelForm):
             "summary",
             "story",
             "cover",
-            "goal",
             "currency",
+            "goal",
             "starts_on",
             "ends_on",
             "status",
             "allow_fundraisers",
         ]
+        help_texts = {"story": MARKDOWN_HELP, "goal": _("In the campaign's currency, chosen above.")}
         widgets = {
             "story": forms.Textarea(attrs={"rows": 8}),
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -141,6 +193,8 @@ class CampaignForm(forms.ModelForm):
             self.fields["status"].choices = [c for c in Campaign.Status.choices if c[0] != Campaign.Status.ENDED]
         if self.instance.pk:
             self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
+            if self.instance.donation_count:
+                self.fields["goal"].suffix = currency_symbol(self.instance.currency)
 
     def service_data(self):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
@@ -150,14 +204,19 @@ class CampaignForm(forms.ModelForm):
 
 class FundraiserForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=160)
-    goal = forms.DecimalField(label=_("Goal"), max_digits=12, decimal_places=2, min_value=1)
+    goal = AmountField(label=_("Goal"), minimum="1")
     story = MultiLineField(
         label=_("Your story"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        help_text=_("Why this matters to you. Simple formatting and links."),
+        help_text=_("Why this matters to you."),
     )
     cover = UploadedImageFormField(label=_("Image"), required=False)
+
+    def __init__(self, *args, currency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].suffix = currency_symbol(currency)
+        self.fields["story"].help_text = format_lazy("{} {}", self.fields["story"].help_text, MARKDOWN_HELP)
 
 
 class FundraiserOpenForm(FundraiserForm):
@@ -170,7 +229,7 @@ class FundraiserOpenForm(FundraiserForm):
     )
 
     def __init__(self, *args, campaign, events=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, currency=campaign.currency, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(campaign=campaign)
         if events is None:
             del self.fields["event"]
@@ -180,11 +239,11 @@ class FundraiserOpenForm(FundraiserForm):
 
 class UpdateForm(forms.Form):
     title = SingleLineField(label=_("Title"), max_length=160)
-    body = MultiLineField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = MultiLineField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP)
 
 
 class OfflineDonationForm(forms.Form):
-    amount = SingleLineField(label=_("Amount"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    amount = AmountField(label=_("Amount"))
     donor_name = SingleLineField(label=_("Donor's name"), max_length=150, required=False)
     donor_email = forms.EmailField(
         label=_("Donor's e-mail"), required=False, help_text=_("If given, the donor gets a receipt.")
@@ -198,16 +257,29 @@ class OfflineDonationForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fundraiser"].queryset = campaign.fundraisers.order_by("title")
+        self.fields["amount"].suffix = currency_symbol(campaign.currency)
+
+
+class OwnerOfflineDonationForm(OfflineDonationForm):
+    """What a fundraiser's owner collected in cash or by transfer; credited to their own fundraiser."""
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, campaign=campaign, **kwargs)
+        del self.fields["fundraiser"]
+        self.fields["note"].label = _("How it came (cash at my birthday, a transfer to my card…)")
 
 
 class RefundForm(forms.Form):
-    amount = SingleLineField(
-        label=_("Amount refunded"),
-        max_length=20,
+    amount = AmountField(
+        label=_("Amount to refund"),
         required=False,
-        help_text=_("Leave empty to refund the whole donation."),
+        help_text=_("Leave empty to refund everything that remains."),
     )
     reason = MultiLineField(label=_("Reason"), max_length=200)
+
+
+class SandboxRefundForm(forms.Form):
+    amount = forms.CharField(label=_("Amount to refund"), max_length=30)
 
 
 class HideForm(forms.Form):

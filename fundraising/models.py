@@ -35,10 +35,16 @@ class Totals(models.Model):
 
     @property
     def progress_percent(self):
+        """Raised as a whole percentage of the goal, as it is: 267 for a campaign far past its goal."""
         goal = getattr(self, "goal", None)
         if not goal:
             return 0
-        return min(100, int(self.raised_amount * 100 / goal))
+        return int(self.raised_amount * 100 / goal)
+
+    @property
+    def progress_bar_percent(self):
+        """The bar's width: full once the goal is reached."""
+        return min(100, self.progress_percent)
 
 
 class Campaign(Totals):
@@ -254,8 +260,8 @@ class Donation(models.Model):
         related_name="donations",
         verbose_name=_("monthly gift"),
     )
+    # The sum of the donation's succeeded refunds (Refund rows), kept here for O(1) totals.
     refunded_amount = money_field(_("refunded"), default=0)
-    refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
     thanked_at = models.DateTimeField(_("thanked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -316,8 +322,93 @@ class Donation(models.Model):
     def net_amount(self):
         return self.amount - self.refunded_amount if self.status in COUNTED_STATUSES else 0
 
+    @property
+    def refundable_amount(self):
+        """What a new refund may still return (pending refunds are not subtracted here)."""
+        return self.amount - self.refunded_amount if self.status == self.Status.SUCCEEDED else 0
+
 
 COUNTED_STATUSES = (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED)
+
+
+class Refund(models.Model):
+    """Money returned to a donor: asked by a manager, made at the provider's dashboard, or a lost chargeback.
+
+    Only a succeeded refund counts; the donation's refunded_amount is the sum of its succeeded refunds.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SUCCEEDED = "succeeded", _("refunded")
+        FAILED = "failed", _("failed")
+
+    class Origin(models.TextChoices):
+        MANAGER = "manager", _("by a manager")
+        PROVIDER = "provider", _("at the payment provider")
+        CHARGEBACK = "chargeback", _("chargeback")
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin, default=Origin.MANAGER)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    provider = models.CharField(_("provider"), max_length=20)
+    provider_reference = models.CharField(_("provider reference"), max_length=120, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"],
+                condition=~Q(provider_reference=""),
+                name="refund_provider_reference_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.amount} {self.currency} ({self.get_state_display()})"
+
+
+class DonationChange(models.Model):
+    """A donation's history: every status change and refund, with who or what caused it."""
+
+    class Source(models.TextChoices):
+        CHECKOUT = "checkout", _("checkout")
+        CALLBACK = "callback", _("provider's notification")
+        RECONCILIATION = "reconciliation", _("reconciliation with the provider")
+        EXPIRY = "expiry", _("expiry")
+        MANAGER = "manager", _("manager")
+
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("at"), default=now)
+    from_status = models.CharField(_("from"), max_length=10, choices=Donation.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Donation.Status)
+    refund = models.ForeignKey(Refund, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source = models.CharField(_("source"), max_length=16, choices=Source)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("donation change")
+        verbose_name_plural = _("donation changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.donation_id}: {self.from_status} -> {self.to_status}"
 
 
 class ProviderEvent(models.Model):
@@ -366,10 +457,29 @@ class SandboxPayment(models.Model):
         return self.reference
 
 
+class SandboxRefund(models.Model):
+    """The sandbox's own record of a refund of one of its payments."""
+
+    payment = models.ForeignKey(SandboxPayment, on_delete=models.CASCADE, related_name="refunds")
+    reference = models.CharField(max_length=64, unique=True)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    kindred_refund = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("sandbox refund")
+        verbose_name_plural = _("sandbox refunds")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.reference
+
+
 class DonationDay(models.Model):
     """Counted donations summed per day (in the community's time zone), campaign, fundraiser, team and
     currency: what the dashboard reads instead of every donation. Written only by
-    fundraising.services.rollups.donation_days_refresh, which recomputes whole days."""
+    fundraising.services.rollups: with every counted change of a donation, and by its checks and rebuilds."""
 
     day = models.DateField(_("day"))
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")

@@ -1,11 +1,12 @@
 """Fundraising reads, scoped by who asks. Views and the API get objects through these."""
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from communities.models import Community, Membership
 from communities.selectors import communities_managed_by, is_manager
-from fundraising.models import Campaign, Donation, Fundraiser, Subscription, Team
+from fundraising.models import Campaign, Donation, DonationChange, Fundraiser, Refund, Subscription, Team
 
 S = Donation.Status
 
@@ -143,6 +144,23 @@ def donations_recent_public(limit=8, **scope):
     ).order_by("-succeeded_at")[:limit]
 
 
+def donation_to_retry(key, campaign, fundraiser=None):
+    """The unpaid donation behind a "Try again" link (key: its idempotency key), or None.
+
+    Only a gift that did not go through, to the same page, is offered back; the key is known only to
+    the donor who was sent to the provider with it.
+    """
+    if not key:
+        return None
+    return Donation.objects.filter(
+        idempotency_key=key,
+        campaign=campaign,
+        fundraiser=fundraiser,
+        status__in=(S.PENDING, S.FAILED, S.CANCELLED),
+        offline=False,
+    ).first()
+
+
 def donations_for_campaign_manager(campaign):
     return Donation.objects.filter(campaign=campaign).select_related("fundraiser", "team", "recorded_by")
 
@@ -183,6 +201,40 @@ def my_donations(user):
         .select_related("campaign", "fundraiser")
         .order_by("-created_at")
     )
+
+
+def donation_refunds(donation):
+    return list(Refund.objects.filter(donation=donation).select_related("actor").order_by("created_at", "pk"))
+
+
+def donation_history(donation):
+    return list(DonationChange.objects.filter(donation=donation).select_related("actor", "refund").order_by("at", "pk"))
+
+
+def campaign_money(campaign):
+    """Confirmed and pending money of a campaign for its managers: one query.
+
+    {"confirmed": raised less refunds, "pending": gifts awaiting payment, "pending_count",
+    "refunds_pending": refunds asked of the provider and not yet confirmed}.
+    """
+    zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    refunds = (
+        Refund.objects.filter(donation__campaign=OuterRef("pk"), state=Refund.State.PENDING)
+        .values("donation__campaign")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    row = (
+        Campaign.objects.filter(pk=campaign.pk)
+        .annotate(
+            pending=Coalesce(Sum("donations__amount", filter=Q(donations__status=S.PENDING)), zero),
+            pending_count=Count("donations", filter=Q(donations__status=S.PENDING)),
+            refunds_pending=Coalesce(Subquery(refunds), zero),
+        )
+        .values("raised_amount", "pending", "pending_count", "refunds_pending")
+        .get()
+    )
+    return {"confirmed": row.pop("raised_amount"), **row}
 
 
 def donor_gifts(email):

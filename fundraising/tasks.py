@@ -6,12 +6,13 @@ from django.conf import settings
 
 from fundraising import services
 from fundraising.providers.sandbox import SIGNATURE_HEADER, callback_body, sign
+from fundraising.services import checks
 
 
 @shared_task(bind=True, max_retries=5)
-def sandbox_callback_send(self, reference, event, callback_url):
+def sandbox_callback_send(self, reference, event, callback_url, refund=None):
     """Post the sandbox's signed callback to Kindred, as a real provider's webhook would arrive."""
-    body = callback_body(reference=reference, event=event)
+    body = callback_body(reference=reference, event=event, refund=refund)
     try:
         response = requests.post(
             callback_url,
@@ -45,11 +46,21 @@ def campaign_end(campaign_id):
 
 
 @shared_task
-def donation_days_refresh():
-    """The dashboard's daily money rollup for the last days (fundraising.services.rollups)."""
-    from fundraising.services.rollups import donation_days_keep_fresh
+def payments_reconcile():
+    """Hourly: ask the providers about gifts not yet final and a sample of recent ones; repair differences."""
+    return len(checks.payments_reconcile())
 
-    return donation_days_keep_fresh()
+
+@shared_task
+def totals_check():
+    """Nightly: stored totals of campaigns, teams and fundraisers against fresh aggregates."""
+    return len(checks.totals_check())
+
+
+@shared_task
+def rollups_check():
+    """Nightly: the dashboard's daily money rollups against fresh aggregates."""
+    return len(checks.rollups_check())
 
 
 @shared_task

@@ -17,6 +17,7 @@ urlpatterns = [
     path("f/<slug:slug>/updates/new/", owner.fundraiser_update_new, name="fundraiser_update_new"),
     path("f/<slug:slug>/donations/", owner.fundraiser_donations, name="fundraiser_donations"),
     path("f/<slug:slug>/donations/<int:donation_id>/thank/", owner.donation_thank, name="donation_thank"),
+    path("f/<slug:slug>/donations/offline/", owner.offline_record, name="owner_offline_new"),
     path("f/<slug:slug>/hide/", manage.fundraiser_hide, name="fundraiser_hide"),
     path("f/<slug:slug>/unhide/", manage.fundraiser_unhide, name="fundraiser_unhide"),
     path("give/thanks/<str:key>/", giving.thanks, name="thanks"),
@@ -56,4 +57,16 @@ urlpatterns = [
     path("fundraising/manage/<slug:slug>/donations.csv", manage.donations_csv, name="donations_csv"),
     path("fundraising/manage/<slug:slug>/donations/offline/", manage.offline_new, name="offline_new"),
     path("fundraising/manage/<slug:slug>/donations/<int:donation_id>/refund/", manage.refund, name="refund"),
+    path(
+        "fundraising/manage/<slug:slug>/donations/<int:donation_id>/confirm/",
+        manage.offline_decide,
+        {"decision": "confirm"},
+        name="offline_confirm",
+    ),
+    path(
+        "fundraising/manage/<slug:slug>/donations/<int:donation_id>/reject/",
+        manage.offline_decide,
+        {"decision": "reject"},
+        name="offline_reject",
+    ),
 ]

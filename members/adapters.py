@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from config.net import client_ip
@@ -11,6 +15,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         user = services.user_find_by_email(email)
         language = services.recipient_language(user=user)
+        # allauth's own send_mail adds the site; its texts say "on {{ site_domain }}".
+        context = {"current_site": this_site(), "email": email, **context}
         with translation.override(language):
             rendered = self.render_mail(template_prefix, email, context)
         html = next((body for body, mime in getattr(rendered, "alternatives", []) if mime == "text/html"), "")
@@ -29,6 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request):
         """The address allauth's rate limits count by: the one ``config.net.client_ip`` gives."""
         return client_ip(request) or super().get_client_ip(request)
+
+
+def this_site():
+    """The deployment as allauth's templates name it: the organisation, at SITE_URL's host."""
+    return SimpleNamespace(name=settings.ORGANISATION_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 def axes_username(request, credentials):

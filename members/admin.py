@@ -61,7 +61,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
-from members.models import JobRun  # noqa: E402
+from members.models import JobNote, JobRun  # noqa: E402
 
 
 @admin.register(JobRun)
@@ -70,3 +70,11 @@ class JobRunAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "task"]
     search_fields = ["task", "task_id", "error"]
     readonly_fields = ["task", "task_id", "started_at", "finished_at", "outcome", "result", "error"]
+
+
+@admin.register(JobNote)
+class JobNoteAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "task", "message"]
+    list_filter = ["task"]
+    search_fields = ["message"]
+    readonly_fields = ["task", "message", "data", "created_at"]

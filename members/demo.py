@@ -1,8 +1,11 @@
 """Demo data for people: profiles and six months of activity, so the directory shows every level.
 
-`seed(stdout)` runs after the communities' demo data: it gives the people of active memberships a
-phone and a city when they have none, writes a believable history for each membership that has no
-demo history yet (so running it again adds nothing), then refreshes engagement.
+`seed(stdout)` runs after the communities' demo data: it gives the demo people of active memberships
+a phone and a city when they have none, writes a believable history for each of their memberships
+that has no demo history yet (so running it again adds nothing), then refreshes engagement.
+
+Demo people are marked by their address: every one is at DEMO_DOMAIN (a reserved top-level domain no
+real person's mail can use), and no demo module writes to anyone else.
 """
 
 import random
@@ -27,6 +30,14 @@ EVENTS = [
     "Концерт в хосписе",
 ]
 FUNDRAISERS = ["Сбор на день рождения", "Марафон добра", "Командный сбор к Новому году"]
+DEMO_DOMAIN = "kindred.test"
+
+
+def demo_people():
+    """The people the demo created (and the only ones it may change)."""
+    return User.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}")
+
+
 # Share of memberships in each kind of history; the order is the order of assignment.
 PERSONAS = [("core", 0.12), ("contributor", 0.2), ("participant", 0.25), ("observer", 0.23), ("lapsed", 0.2)]
 
@@ -51,7 +62,7 @@ def seed(stdout=None, *, now=None):
 
 def _profiles_fill():
     rng = random.Random(11)
-    blank = list(User.objects.filter(phone="", city="", memberships__isnull=False).distinct().order_by("pk"))
+    blank = list(demo_people().filter(phone="", city="", memberships__isnull=False).distinct().order_by("pk"))
     for person in blank:
         person.phone = f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
         person.city = rng.choice(CITIES)
@@ -61,7 +72,7 @@ def _profiles_fill():
 
 def _memberships_without_history():
     demo = Activity.objects.filter(user=OuterRef("user"), community=OuterRef("community"), data__demo=True)
-    return Membership.objects.filter(status=Membership.Status.ACTIVE).exclude(Exists(demo))
+    return Membership.objects.filter(status=Membership.Status.ACTIVE, user__in=demo_people()).exclude(Exists(demo))
 
 
 def _persona(index, total):

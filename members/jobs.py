@@ -21,8 +21,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from members.models import JobRun
+from members.models import JobNote, JobRun
 
 ALERT_CACHE_KEY = "jobs:alert"
 ALERT_CACHE_SECONDS = 60
@@ -107,9 +109,75 @@ def _describe_error(exception):
     return f"{type(exception).__name__}: {exception}"[:4000]
 
 
+# What each job of config.celery's beat schedule does, in the words staff use.
+JOB_TITLES = {
+    "events-reminders-send": gettext_lazy("Event reminders"),
+    "events-complete-due": gettext_lazy("Close finished events and thank attendees"),
+    "fundraising-donations-expire-pending": gettext_lazy("Cancel unpaid donations"),
+    "fundraising-donation-days-refresh": gettext_lazy("Money figures for the dashboard"),
+    "fundraising-campaigns-end-due": gettext_lazy("End campaigns on their last day"),
+    "messages-requeue-stale": gettext_lazy("Resend e-mails stuck in the queue"),
+    "members-engagement-refresh": gettext_lazy("Engagement levels and lapsed members"),
+    "members-imports-resume": gettext_lazy("Finish interrupted member imports"),
+    "communities-checkins-refresh": gettext_lazy("Fill the check-in queues"),
+    "communities-digests-send": gettext_lazy("Weekly digests to managers"),
+    "communities-onboarding-send": gettext_lazy("Onboarding e-mails to new members"),
+    "communities-checkin-messages-send": gettext_lazy("Weekly check-in messages"),
+    "communities-reports-send": gettext_lazy("Monthly reports to fundraisers and donors"),
+    "members-job-runs-prune": gettext_lazy("Forget old job runs"),
+    "fundraising-payments-reconcile": gettext_lazy("Check payments with the payment providers"),
+    "fundraising-totals-check": gettext_lazy("Check campaign, team and fundraiser totals"),
+    "fundraising-rollups-check": gettext_lazy("Check the dashboard's money figures"),
+    "fundraising-subscriptions-charge-due": gettext_lazy("Charge monthly gifts that are due"),
+    "fundraising-subscriptions-card-expiring": gettext_lazy("Warn donors whose card is expiring"),
+    "members-personal-data-retention": gettext_lazy("Remove personal data past its retention period"),
+}
+# Celery numbers days from Sunday (0).
+ON_WEEKDAYS = [
+    gettext_lazy("on Sundays"),
+    gettext_lazy("on Mondays"),
+    gettext_lazy("on Tuesdays"),
+    gettext_lazy("on Wednesdays"),
+    gettext_lazy("on Thursdays"),
+    gettext_lazy("on Fridays"),
+    gettext_lazy("on Saturdays"),
+]
+
+
+def schedule_in_words(schedule):
+    """A crontab as staff read it: "every 5 minutes", "every day at 03:20", "on Mondays at 08:00".
+
+    Schedules none of these fit come back as their cron expression.
+    """
+    if not isinstance(schedule, crontab):
+        minutes = int(schedule.run_every.total_seconds() // 60)
+        return ngettext("every %(n)d minute", "every %(n)d minutes", minutes) % {"n": minutes}
+    minutes, hours, days = sorted(schedule.minute), sorted(schedule.hour), sorted(schedule.day_of_week)
+    if len(schedule.day_of_month) < 31 or len(schedule.month_of_year) < 12:
+        return _describe(schedule)
+    if len(hours) == 24 and len(days) == 7:
+        return _hourly_in_words(minutes)
+    if len(hours) == 1 and len(minutes) == 1:
+        at = f"{hours[0]:02d}:{minutes[0]:02d}"
+        if len(days) == 7:
+            return _("every day at %(time)s") % {"time": at}
+        if len(days) == 1:
+            return _("%(days)s at %(time)s") % {"days": ON_WEEKDAYS[days[0]], "time": at}
+    return _describe(schedule)
+
+
+def _hourly_in_words(minutes):
+    step = minutes[1] - minutes[0] if len(minutes) > 1 else 60
+    if minutes[0] == 0 and 60 % step == 0 and minutes == list(range(0, 60, step)) and step < 60:
+        return ngettext("every %(n)d minute", "every %(n)d minutes", step) % {"n": step}
+    at = ", ".join(f":{m:02d}" for m in minutes)
+    return _("every hour at %(minutes)s") % {"minutes": at}
+
+
 @dataclass
 class JobStatus:
     name: str
+    title: str
     task: str
     schedule: str
     interval: timedelta
@@ -218,8 +286,9 @@ def _status(name, entry, last_run, last_success_at, now):
     grace = grace_for(interval)
     return JobStatus(
         name=name,
+        title=JOB_TITLES.get(name, name),
         task=entry["task"],
-        schedule=_describe(schedule),
+        schedule=schedule_in_words(schedule),
         interval=interval,
         last_run=last_run,
         last_success_at=last_success_at,
@@ -245,10 +314,27 @@ def jobs_alert():
     return count
 
 
+def job_note_record(*, task, message, data=None, now=None):
+    """Tell staff on the jobs page what a periodic check found and repaired.
+
+    `task` is the Celery task's name (or a manage.py command's), `message` one plain sentence (at most
+    500 characters), `data` a small JSON-able dict of ids and amounts. Returns the JobNote.
+    """
+    note = JobNote.objects.create(task=task, message=message[:500], data=data or {}, created_at=now or timezone.now())
+    cache.delete(ALERT_CACHE_KEY)
+    return note
+
+
+def job_notes_recent(*, limit=50):
+    """The latest notes of every job, newest first (one query)."""
+    return list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
+
+
 def job_runs_prune(*, now=None, keep_days=30):
     """Old runs go; the latest run of each task always stays."""
     now = now or timezone.now()
     keep = JobRun.objects.values("task").annotate(last=Max("pk")).values_list("last", flat=True)
     old = JobRun.objects.filter(started_at__lt=now - timedelta(days=keep_days)).exclude(pk__in=list(keep))
     deleted, _rows = old.delete()
+    JobNote.objects.filter(created_at__lt=now - timedelta(days=keep_days * 3)).delete()
     return deleted

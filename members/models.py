@@ -315,6 +315,25 @@ class JobRun(models.Model):
         return self.finished_at - self.started_at if self.finished_at else None
 
 
+class JobNote(models.Model):
+    """Something a periodic check found and repaired (a payment Kindred had missed, a total that drifted),
+    shown to staff on the jobs page next to the job that found it."""
+
+    task = models.CharField(_("task"), max_length=200)
+    message = models.CharField(_("what was found and done"), max_length=500)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=now)
+
+    class Meta:
+        verbose_name = _("job note")
+        verbose_name_plural = _("job notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["task", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.task}: {self.message}"
+
+
 class AuditEntry(models.Model):
     """Who did something a careful organisation must be able to account for, and when.
 

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -99,3 +100,31 @@ def unsubscribe(request, token):
         done = True
     context = {"person": person, "category": OutboundMessage.Category(category).label, "done": done}
     return render(request, "members/unsubscribe.html", context)
+
+
+def _outbox_enabled():
+    """The development outbox exists only with DEBUG on: in production mail goes out and stays private."""
+    if not settings.DEBUG:
+        raise Http404("The outbox is for development only.")
+
+
+def outbox(request):
+    """Development: the e-mails of the ledger, newest first, to read instead of the worker's encoded output."""
+    _outbox_enabled()
+    rows = OutboundMessage.objects.only("pk", "to_email", "subject", "status", "created_at", "language", "template")
+    return render(request, "members/outbox.html", {"rows": rows.order_by("-created_at", "-pk")[:200]})
+
+
+def outbox_message(request, pk):
+    _outbox_enabled()
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    return render(request, "members/outbox_message.html", {"message": message})
+
+
+def outbox_message_html(request, pk):
+    """The message's HTML part as the mail client gets it; no script may run in it."""
+    _outbox_enabled()
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    response = HttpResponse(message.body_html or "<p>(no HTML part)</p>")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data: http: https:"
+    return response

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Membership
 from communities.routine.models import CheckinEntry
+from communities.routine.selectors import queue_open
 from events.models import Event, Registration
 from fundraising.models import CampaignDay, DonationDay, Fundraiser, Team
 from members.models import Activity
@@ -338,10 +339,10 @@ def _active_people(community, period):
 
 
 def _queue_size(community, now, zone):
-    """Open entries of the check-in queue."""
+    """People in the check-in queue, counted as its page counts them (each person once)."""
     today = timezone.localtime(now, zone).date()
-    open_entries = _scoped(CheckinEntry.objects, community, "community").filter(done_at__isnull=True, due_on__lte=today)
-    return open_entries.filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)).count()
+    open_entries = queue_open(_scoped(CheckinEntry.objects, community, "community"), today)
+    return open_entries.values("membership_id").distinct().count()
 
 
 # Events -------------------------------------------------------------------------------------------
@@ -425,8 +426,8 @@ def _rate(part, whole):
 
 
 # Money --------------------------------------------------------------------------------------------
-# Read from fundraising.DonationDay, the daily rollup refreshed every few minutes by
-# fundraising.tasks.donation_days_refresh: a year of a million donations is a few thousand rows.
+# Read from fundraising.DonationDay, the daily rollup rewritten with every counted change of a donation
+# (fundraising.services.rollups): a year of a million donations is a few thousand rows.
 
 RAISED = Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
 COUNT = Coalesce(Sum("donations"), 0)

@@ -51,6 +51,17 @@ STATUS_CHOICES = [("", _("All"))] + list(OutboundMessage.Status.choices)
 class MessageFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("State"), choices=STATUS_CHOICES, required=False)
     q = SingleLineField(label=_("Recipient"), required=False, max_length=200)
+    # One sending of the grouped list (its template, subject and day), to see its recipients.
+    template = forms.CharField(required=False, max_length=100)
+    subject = forms.CharField(required=False, max_length=250)
+    day = forms.DateField(required=False)
+
+    def sending(self):
+        """{"template", "subject", "day"} of the chosen sending, or None."""
+        data = self.cleaned_data
+        if data.get("template") and data.get("day"):
+            return {"template": data["template"], "subject": data.get("subject", ""), "day": data["day"]}
+        return None
 
     def clean_q(self):
         return " ".join(self.cleaned_data["q"].replace("\x00", "").split())

@@ -9,7 +9,7 @@ from communities.services import CommunityError
 from communities.services.community import rich_text
 from communities.services.membership import require_manager
 from members.models import AuditEntry, OutboundMessage
-from members.services import audit_record, message_send
+from members.services import audit_record, message_send, unique_key
 
 EMAIL_BATCH_SIZE = 500
 
@@ -29,6 +29,28 @@ def announcement_publish(*, community, author, title, body, now=None):
     announcement_email_task.delay_on_commit(announcement.pk)
     audit_record(actor=author, action=AuditEntry.Action.BULK_MESSAGE, community=community, target=announcement, now=now)
     return announcement
+
+
+def announcement_reach(*, community):
+    """(recipients, opted_out): active members an announcement would e-mail, and those who turned off news."""
+    active = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE, user__is_active=True)
+    return active.filter(user__consent_news=True).count(), active.filter(user__consent_news=False).count()
+
+
+def announcement_send_test(*, community, author, title, body):
+    """E-mail an announcement not yet published to its author alone, as members would get it."""
+    require_manager(actor=author, community=community)
+    body = rich_text(body)
+    if not title.strip() or not body:
+        raise CommunityError(_("An announcement needs a title and some text."))
+    draft = Announcement(community=community, author=author, title=title.strip(), body=body)
+    return message_send(
+        key=unique_key(f"announcement-test:{community.pk}"),
+        template="community_announcement",
+        context={"announcement": draft, "community": community},
+        user=author,
+        community=community,
+    )
 
 
 def _recipients(announcement):

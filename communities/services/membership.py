@@ -288,3 +288,48 @@ def membership_remove(*, membership, actor, now=None):
         occurred_at=now,
     )
     return membership
+
+
+@transaction.atomic
+def membership_host_request(*, membership, by, message="", now=None):
+    """An active member asks to become a host, who may propose events; asking twice changes nothing.
+
+    Raises CommunityError when `by` is not the member, the membership is not active, or they already
+    run events here (a host or a manager).
+    """
+    membership = _locked(membership)
+    if membership.user_id != by.pk:
+        raise CommunityError(_("Only the member may ask for themselves."))
+    if membership.status != Status.ACTIVE:
+        raise CommunityError(_("Join the community first."))
+    if membership.role != Membership.Role.MEMBER:
+        raise CommunityError(_("You can already run events here."))
+    if membership.host_requested_at is None:
+        membership.host_requested_at = now or timezone.now()
+        membership.host_request_message = (message or "").strip()[:1000]
+        membership.save(update_fields=["host_requested_at", "host_request_message", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_host_decide(*, membership, actor, approve, now=None):
+    """A manager makes a member a host (they are told by e-mail) or turns the request down."""
+    now = now or timezone.now()
+    membership = _locked(membership)
+    require_manager(actor=actor, community=membership.community)
+    if membership.host_requested_at is None:
+        raise CommunityError(_("This request was already decided."))
+    membership.host_requested_at, membership.host_request_message = None, ""
+    approve = approve and membership.status == Status.ACTIVE and membership.role == Membership.Role.MEMBER
+    if approve:
+        membership.role = Membership.Role.HOST
+    membership.save(update_fields=["role", "host_requested_at", "host_request_message", "updated_at"])
+    if approve:
+        message_send(
+            key=f"host-approved:{membership.pk}:{int(now.timestamp())}",
+            template="community_host_approved",
+            context={"community": membership.community, "membership": membership},
+            user=membership.user,
+            community=membership.community,
+        )
+    return membership

@@ -5,8 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities import selectors, selectors_public
@@ -24,6 +28,7 @@ from communities.services import announcements as announcement_services
 from communities.services import community as community_services
 from communities.services import invitations as invitation_services
 from communities.services import membership as membership_services
+from config.confirm import confirm_page, is_confirmed, wants_test
 from config.ratelimit import send_limited, too_many_response
 
 PAGE_SIZE = 50
@@ -65,7 +70,27 @@ def manage_settings(request, slug):
 def manage_requests(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     page = _page(request, selectors_public.pending_requests(community))
-    return _render(request, "communities/manage/requests.html", community, "requests", page=page)
+    hosts = list(selectors_public.host_requests(community)[:100])
+    return _render(request, "communities/manage/requests.html", community, "requests", page=page, hosts=hosts)
+
+
+@require_POST
+@login_required
+def manage_host_decide(request, slug, pk, decision):
+    """Approve or turn down a member's request to become a host."""
+    community = selectors.community_for_manager(request.user, slug)
+    membership = selectors_public.membership_in(community, pk)
+    try:
+        membership_services.membership_host_decide(
+            membership=membership, actor=request.user, approve=decision == "approve"
+        )
+    except CommunityError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = membership.user.name or membership.user.email
+        done = _("%(name)s is a host now.") if decision == "approve" else _("%(name)s stays a member.")
+        messages.success(request, done % {"name": name})
+    return _back(request, "manage_requests", community)
 
 
 @require_POST
@@ -157,6 +182,8 @@ def manage_announcements(request, slug):
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            if wants_test(request) or not is_confirmed(request):
+                return _announcement_confirm(request, community, form)
             announcement_services.announcement_publish(community=community, author=request.user, **form.cleaned_data)
         except CommunityError as exc:
             form.add_error(None, str(exc))
@@ -166,6 +193,40 @@ def manage_announcements(request, slug):
     page = _page(request, selectors_public.announcements_of(community))
     context = {"form": form, "page": page}
     return _render(request, "communities/manage/announcements.html", community, "announcements", **context)
+
+
+def _announcement_confirm(request, community, form):
+    """Before publishing: who gets it, a preview, and (on request) a test sent to the manager alone."""
+    if wants_test(request):
+        announcement_services.announcement_send_test(community=community, author=request.user, **form.cleaned_data)
+        messages.success(request, _("A test is on its way to %(email)s.") % {"email": request.user.email})
+    recipients, opted_out = announcement_services.announcement_reach(community=community)
+    effects = [
+        ngettext("%(n)d person will get this e-mail.", "%(n)d people will get this e-mail.", recipients)
+        % {"n": recipients},
+        ngettext(
+            "%(n)d member has turned off news and will only see it on the community page.",
+            "%(n)d members have turned off news and will only see it on the community page.",
+            opted_out,
+        )
+        % {"n": opted_out},
+    ]
+    preview = format_html(
+        '<h2 class="h5">{}</h2><div class="kd-rich">{}</div>',
+        form.cleaned_data["title"],
+        mark_safe(community_services.rich_text(form.cleaned_data["body"])),  # noqa: S308 - cleaned by nh3
+    )
+    return confirm_page(
+        request,
+        title=_("Publish and send “%(title)s”?") % {"title": form.cleaned_data["title"]},
+        effects=effects,
+        button=_("Publish and send"),
+        back=reverse("communities:manage_announcements", args=[community.slug]),
+        fields=["title", "body"],
+        preview=preview,
+        test_button=_("Send me a test"),
+        danger=False,
+    )
 
 
 @login_required

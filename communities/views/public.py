@@ -138,6 +138,25 @@ def community_leave(request, slug):
     return redirect(community)
 
 
+@require_POST
+@login_required
+def host_request(request, slug):
+    """A member asks to become a host, from the community's events page."""
+    community, membership = selectors.community_for_viewer(request.user, slug)
+    if membership is None:
+        messages.error(request, _("Join the community first."))
+    else:
+        try:
+            membership_services.membership_host_request(
+                membership=membership, by=request.user, message=request.POST.get("message", "")
+            )
+        except CommunityError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your request is with the managers. You will get an e-mail once they decide."))
+    return redirect("events:community", slug=community.slug)
+
+
 def invitation(request, token):
     """An invitation by e-mail: accept it (signed in), sign up on the way (new person), or sign in first."""
     invitation = get_object_or_404(Invitation.objects.select_related("community", "invited_by"), token=token)

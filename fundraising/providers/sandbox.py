@@ -6,20 +6,25 @@ once, one SandboxPayment per idempotency key, as a real provider's off-session c
 
 It behaves like a real provider: the checkout page records the outcome in the sandbox's own
 payment record, then a worker posts a signed callback to Kindred's callback endpoint, and
-fetch_payment reads the payment record back. No money moves; every page it touches says TEST MODE.
+fetch_payment reads the payment record back. Refunds are kept in the sandbox's own records too, made
+by Kindred through refund_create or from the test page (as from a provider's dashboard). No money
+moves; every page it touches says TEST MODE.
 """
 
 import hmac
 import json
+import secrets
 from datetime import date
 
+from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from fundraising.models import SandboxCard, SandboxPayment
+from fundraising.models import SandboxCard, SandboxPayment, SandboxRefund
 from fundraising.money import from_minor_units, to_minor_units
-from fundraising.providers.base import PaymentProvider, SavedMethod
-from fundraising.services.errors import CallbackInvalid
+from fundraising.providers.base import Callback, PaymentProvider, PaymentStatus, RefundStatus, SavedMethod
+from fundraising.services.errors import CallbackInvalid, ProviderUnavailable
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
 SALT = "fundraising.sandbox.callback"
@@ -79,15 +84,77 @@ class SandboxProvider(PaymentProvider):
             raise CallbackInvalid("Bad sandbox signature.")
         try:
             payload = json.loads(body)
-            return str(payload["id"]), str(payload["payment"]), payload
+            event_id, payment, event = str(payload["id"]), str(payload["payment"]), str(payload.get("event", ""))
         except (ValueError, KeyError, TypeError):
             raise CallbackInvalid("Unreadable sandbox callback.") from None
+        if event.startswith("refund."):
+            return Callback(
+                event_id=event_id, kind="refund", payload=payload, payment=payment, refund=payload.get("refund")
+            )
+        return Callback(event_id=event_id, kind="payment", payload=payload, payment=payment)
 
     def fetch_payment(self, reference):
-        payment = SandboxPayment.objects.get(reference=reference)
-        return payment.status, from_minor_units(payment.amount_minor, payment.currency), payment.currency
+        payment = self._payment(reference)
+        return PaymentStatus(payment.status, from_minor_units(payment.amount_minor, payment.currency), payment.currency)
+
+    @staticmethod
+    def _payment(reference):
+        payment = SandboxPayment.objects.filter(reference=reference).first()
+        if payment is None:
+            raise ProviderUnavailable(f"The sandbox has no payment {reference}.")
+        return payment
+
+    def refund_create(self, donation, refund):
+        with transaction.atomic():
+            payment = SandboxPayment.objects.select_for_update().filter(reference=donation.provider_reference).first()
+            if payment is None:
+                raise ProviderUnavailable(f"The sandbox has no payment {donation.provider_reference}.")
+            existing = payment.refunds.filter(kindred_refund=refund.idempotency_key).first()
+            if existing is None:
+                existing = sandbox_refund_add(
+                    payment=payment, amount=refund.amount, kindred_refund=refund.idempotency_key
+                )
+        return _refund_status(existing)
+
+    def fetch_refund(self, reference):
+        refund = SandboxRefund.objects.filter(reference=reference).first()
+        if refund is None:
+            raise ProviderUnavailable(f"The sandbox has no refund {reference}.")
+        return _refund_status(refund)
+
+    def fetch_refunds(self, payment_reference):
+        return [_refund_status(r) for r in self._payment(payment_reference).refunds.all()]
 
 
-def callback_body(*, reference, event):
-    """The callback the sandbox sends: an event id, the payment, and what the event says."""
-    return json.dumps({"id": f"{reference}:{event}", "payment": reference, "event": event}, sort_keys=True)
+def _refund_status(refund):
+    amount = from_minor_units(refund.amount_minor, refund.currency)
+    return RefundStatus(refund.reference, amount, refund.currency, "succeeded", kindred_refund=refund.kindred_refund)
+
+
+def sandbox_refund_add(*, payment, amount, kindred_refund=""):
+    """Record a refund of a succeeded sandbox payment (the caller holds the payment's row lock).
+
+    Raises ProviderUnavailable, as a real provider's refusal, for an unpaid payment or an amount above
+    what remains.
+    """
+    minor = to_minor_units(amount, payment.currency)
+    refunded = payment.refunds.aggregate(total=Sum("amount_minor", default=0))["total"]
+    if payment.status != SandboxPayment.Status.SUCCEEDED or not 0 < minor <= payment.amount_minor - refunded:
+        raise ProviderUnavailable(
+            "The sandbox refuses this refund: the payment is not paid or the amount is too large."
+        )
+    return SandboxRefund.objects.create(
+        payment=payment,
+        reference=f"sbr_{secrets.token_hex(8)}",
+        amount_minor=minor,
+        currency=payment.currency,
+        kindred_refund=kindred_refund,
+    )
+
+
+def callback_body(*, reference, event, refund=None):
+    """The callback the sandbox sends: an event id, the payment, what the event says (and the refund)."""
+    body = {"id": f"{reference}:{event}", "payment": reference, "event": event}
+    if refund:
+        body |= {"id": f"{refund}:{event}", "refund": refund}
+    return json.dumps(body, sort_keys=True)

@@ -2,6 +2,8 @@
 
 YooKassa does not sign notifications; it sends them from published networks. A notification from
 elsewhere is refused, and even a trusted one only makes Kindred ask YooKassa for the payment.
+Refunds: Refund.create with an idempotence key; refunds made in YooKassa's dashboard arrive as
+refund.succeeded, after which the payment's refunds are listed from YooKassa.
 
 Monthly gifts use YooKassa's saved payment methods ("автоплатежи"): the first payment is created with
 `save_payment_method`, its `payment_method.id` is kept on the subscription, and each later month is a
@@ -15,27 +17,35 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from yookassa import Configuration, Payment
+from yookassa import Configuration, Payment, Refund
 from yookassa.domain.common import SecurityHelper
 from yookassa.domain.notification import WebhookNotificationFactory
 
 from config.net import client_ip
 from fundraising.money import quantize
-from fundraising.providers.base import PaymentProvider, SavedMethod
+from fundraising.providers.base import Callback, PaymentProvider, PaymentStatus, RefundStatus, SavedMethod
 from fundraising.services.errors import CallbackInvalid, ProviderUnavailable
 
 STATUSES = {"succeeded": "succeeded", "canceled": "cancelled"}
+REFUND_STATES = {"succeeded": "succeeded", "canceled": "failed"}
 
 
 def _configure():
     Configuration.configure(settings.YOOKASSA_SHOP_ID, settings.YOOKASSA_SECRET_KEY)
 
 
+def _ask(call, *args):
+    _configure()
+    try:
+        return call(*args)
+    except Exception as exc:  # the SDK raises its own hierarchy and requests' errors
+        raise ProviderUnavailable(str(exc)) from exc
+
+
 class YooKassaProvider(PaymentProvider):
     name = "yookassa"
 
     def create_payment(self, donation, *, save_method=False):
-        _configure()
         params = {
             "amount": {"value": f"{quantize(donation.amount)}", "currency": donation.currency},
             "confirmation": {"type": "redirect", "return_url": self.return_url(donation)},
@@ -45,10 +55,7 @@ class YooKassaProvider(PaymentProvider):
         }
         if save_method:
             params["save_payment_method"] = True
-        try:
-            payment = Payment.create(params, f"kindred-donation-{donation.idempotency_key}")
-        except Exception as exc:  # the SDK raises its own hierarchy and requests' errors
-            raise ProviderUnavailable(str(exc)) from exc
+        payment = _ask(Payment.create, params, f"kindred-donation-{donation.idempotency_key}")
         return payment.id, payment.confirmation.confirmation_url
 
     def create_recurring_payment(self, donation):
@@ -93,14 +100,42 @@ class YooKassaProvider(PaymentProvider):
             notification = WebhookNotificationFactory().create(payload)
         except Exception as exc:  # malformed JSON or an unknown event type
             raise CallbackInvalid(str(exc)) from exc
-        reference = notification.object.id if notification.event.startswith("payment.") else None
-        return f"{notification.event}:{notification.object.id}", reference, payload
+        event_id, obj = f"{notification.event}:{notification.object.id}", notification.object
+        if notification.event.startswith("payment."):
+            return Callback(event_id=event_id, kind="payment", payload=payload, payment=obj.id)
+        if notification.event.startswith("refund."):
+            return Callback(event_id=event_id, kind="refund", payload=payload, payment=obj.payment_id, refund=obj.id)
+        return Callback(event_id=event_id, kind="", payload=payload)
 
     def fetch_payment(self, reference):
-        _configure()
-        try:
-            payment = Payment.find_one(reference)
-        except Exception as exc:
-            raise ProviderUnavailable(str(exc)) from exc
+        payment = _ask(Payment.find_one, reference)
         status = STATUSES.get(payment.status, "pending")
-        return status, quantize(Decimal(str(payment.amount.value))), payment.amount.currency
+        return PaymentStatus(status, quantize(Decimal(str(payment.amount.value))), payment.amount.currency)
+
+    def refund_create(self, donation, refund):
+        params = {
+            "payment_id": donation.provider_reference,
+            "amount": {"value": f"{quantize(refund.amount)}", "currency": refund.currency},
+            "description": (refund.reason or self.description(donation))[:250],
+            "metadata": {"kindred_refund": refund.idempotency_key},
+        }
+        return _refund_status(_ask(Refund.create, params, f"kindred-refund-{refund.idempotency_key}"))
+
+    def fetch_refund(self, reference):
+        return _refund_status(_ask(Refund.find_one, reference))
+
+    def fetch_refunds(self, payment_reference):
+        answer = _ask(Refund.list, {"payment_id": payment_reference, "limit": 100})
+        return [_refund_status(item) for item in answer.items or []]
+
+
+def _refund_status(refund):
+    metadata = getattr(refund, "metadata", None) or {}
+    return RefundStatus(
+        reference=refund.id,
+        amount=quantize(Decimal(str(refund.amount.value))),
+        currency=refund.amount.currency,
+        state=REFUND_STATES.get(refund.status, "pending"),
+        reason=getattr(refund, "description", None) or "",
+        kindred_refund=metadata.get("kindred_refund", "") if isinstance(metadata, dict) else "",
+    )

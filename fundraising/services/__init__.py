@@ -10,8 +10,10 @@ from fundraising.services.campaigns import (
 )
 from fundraising.services.donations import (
     AmountInvalid,
+    donation_offline_confirm,
+    donation_offline_reject,
     donation_record_offline,
-    donation_refund,
+    donation_record_offline_by_owner,
     donation_start,
     donation_thank,
 )
@@ -22,6 +24,7 @@ from fundraising.services.errors import (
     ProviderUnavailable,
     TransitionRefused,
     UnknownPayment,
+    UnknownRefund,
 )
 from fundraising.services.fundraisers import (
     fundraiser_edit,
@@ -39,7 +42,8 @@ from fundraising.services.payments import (
     totals_aggregate,
     totals_recompute,
 )
-from fundraising.services.sandbox import sandbox_payment_complete
+from fundraising.services.refunds import RefundRefused, refund_request
+from fundraising.services.sandbox import sandbox_payment_complete, sandbox_refund
 from fundraising.services.subscriptions import (
     SubscriptionRefused,
     subscription_cancel,
@@ -62,15 +66,19 @@ __all__ = [
     "ProviderUnavailable",
     "SubscriptionRefused",
     "TransitionRefused",
+    "RefundRefused",
     "UnknownPayment",
+    "UnknownRefund",
     "campaign_create",
     "campaign_edit",
     "campaign_end",
     "campaign_end_by_manager",
     "campaign_update_post",
     "campaigns_due_to_end",
+    "donation_offline_confirm",
+    "donation_offline_reject",
     "donation_record_offline",
-    "donation_refund",
+    "donation_record_offline_by_owner",
     "donation_start",
     "donation_thank",
     "donation_transition",
@@ -81,7 +89,9 @@ __all__ = [
     "fundraiser_unhide",
     "fundraiser_update_post",
     "payment_callback_process",
+    "refund_request",
     "sandbox_payment_complete",
+    "sandbox_refund",
     "subscription_cancel",
     "subscription_card_update_start",
     "subscription_change",

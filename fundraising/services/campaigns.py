@@ -2,10 +2,9 @@
 
 from django.db import transaction
 from django.db.models import Max, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.sanitize import sanitize_html
 from config.slugs import save_with_free_slug
 from fundraising.models import COUNTED_STATUSES, Campaign, CampaignUpdate, Donation
 from fundraising.money import AmountError, amount_parse
@@ -31,7 +30,14 @@ CAMPAIGN_FIELDS = (
 def suggested_amounts_parse(values, currency):
     """A list of amounts kept as strings ("500.00"), sorted, without duplicates."""
     try:
-        amounts = sorted({amount_parse(v, minimum="0.01", maximum="9999999999.99") for v in values if str(v).strip()})
+        language = translation.get_language() or "en"
+        amounts = sorted(
+            {
+                amount_parse(v, minimum="0.01", maximum="9999999999.99", language=language)
+                for v in values
+                if str(v).strip()
+            }
+        )
     except AmountError as exc:
         raise FundraisingError(_("Suggested amounts: %(error)s") % {"error": exc}) from exc
     return [str(a) for a in amounts][:6]
@@ -59,7 +65,7 @@ def _campaign_save(campaign, data):
     for field in CAMPAIGN_FIELDS:
         if field in data and not (field == "cover" and not data[field]):
             setattr(campaign, field, data[field])
-    campaign.story = sanitize_html(campaign.story)
+    campaign.story = (campaign.story or "").strip()
     campaign.suggested_amounts = suggested_amounts_parse(campaign.suggested_amounts or [], campaign.currency)
     if campaign.ends_on and campaign.starts_on and campaign.ends_on < campaign.starts_on:
         raise FundraisingError(_("The campaign cannot end before it starts."))
@@ -76,7 +82,7 @@ def campaign_update_post(*, campaign, actor, title, body, now=None):
         campaign=campaign,
         author=actor,
         title=title.strip(),
-        body=sanitize_html(body),
+        body=body.strip(),
         published_at=now or timezone.now(),
     )
 

@@ -4,18 +4,17 @@ import logging
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.selectors import is_manager
-from fundraising.models import Donation
+from fundraising.models import Donation, DonationChange
 from fundraising.money import AmountError, amount_parse
 from fundraising.providers import get_provider
 from fundraising.services import notifications
-from fundraising.services.errors import FundraisingError, ProviderUnavailable, TransitionRefused
+from fundraising.services.errors import FundraisingError, ProviderUnavailable
 from fundraising.services.payments import donation_transition
-from members.models import AuditEntry
-from members.services import audit_record, consents_given
+from members.services import consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +56,13 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
 
 
 def parse_amount(amount, expected_currency, *, currency=None):
-    """An online gift's amount (typed text or Decimal) within DONATION_MIN..MAX; AmountInvalid if not."""
+    """An online gift's amount (typed text or Decimal) within DONATION_MIN..MAX; AmountInvalid if not.
+
+    Typed text is read the way the active language writes numbers (fundraising.money.amount_parse).
+    """
+    language = translation.get_language() or "en"
     try:
-        return amount_parse(amount, currency=currency, expected_currency=expected_currency)
+        return amount_parse(amount, currency=currency, expected_currency=expected_currency, language=language)
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
 
@@ -92,9 +95,14 @@ def check_open(campaign, fundraiser):
 def _payment_create(provider, donation):
     try:
         reference, checkout_url = provider.create_payment(donation)
-    except ProviderUnavailable:
+    except ProviderUnavailable as exc:
         logger.exception("provider %s refused donation %s", provider.name, donation.pk)
-        donation_transition(donation_id=donation.pk, to=Donation.Status.FAILED)
+        donation_transition(
+            donation_id=donation.pk,
+            to=Donation.Status.FAILED,
+            source=DonationChange.Source.CHECKOUT,
+            note=str(exc)[:300],
+        )
         raise FundraisingError(_("The payment service is not answering. Please try again in a few minutes.")) from None
     Donation.objects.filter(pk=donation.pk).update(provider_reference=reference)
     donation.provider_reference = reference
@@ -108,14 +116,28 @@ def require_manager(actor, community):
 
 @transaction.atomic
 def donation_record_offline(
-    *, campaign, actor, amount, donor_name="", donor_email="", fundraiser=None, note="", anonymous=False, now=None
+    *,
+    campaign,
+    actor,
+    amount,
+    donor_name="",
+    donor_email="",
+    fundraiser=None,
+    note="",
+    anonymous=False,
+    language=None,
+    now=None,
 ):
-    """A manager records cash or a bank transfer; it counts at once, credited to a fundraiser if given."""
+    """A manager records cash or a bank transfer; it counts at once, credited to a fundraiser if given.
+
+    `amount` is a Decimal or what the manager typed, read in `language` (the page's). Raises
+    FundraisingError (not a manager, another campaign's fundraiser) or AmountInvalid.
+    """
     require_manager(actor, campaign.community)
     if fundraiser is not None and fundraiser.campaign_id != campaign.pk:
         raise FundraisingError(_("This fundraiser belongs to another campaign."))
     try:
-        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99", language=language)
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
     donation = Donation.objects.create(
@@ -133,32 +155,68 @@ def donation_record_offline(
         recorded_by=actor,
         offline_note=note,
     )
-    donation, _changed = donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now)
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
+    )
     return donation
 
 
-def donation_refund(*, donation, actor, amount=None, reason="", now=None):
-    """A manager records a refund (made at the provider or in cash); totals go down by it."""
-    require_manager(actor, donation.campaign.community)
-    refund = None
-    if amount not in (None, ""):
-        try:
-            refund = amount_parse(amount, minimum="0.01", maximum=donation.amount)
-        except AmountError as exc:
-            raise AmountInvalid(str(exc)) from exc
+@transaction.atomic
+def donation_record_offline_by_owner(
+    *, fundraiser, actor, amount, donor_name="", donor_email="", anonymous=False, note="", now=None
+):
+    """A fundraiser's owner records cash or a transfer they collected for their own fundraiser.
+
+    The gift waits, pending and not counted, until one of the campaign's managers confirms it
+    (donation_offline_confirm): a volunteer cannot raise their own total on their word alone.
+    Raises FundraisingError (not the owner, fundraiser closed) or AmountInvalid.
+    """
+    if not actor.is_authenticated or fundraiser.owner_id != actor.pk:
+        raise FundraisingError(_("Only the fundraiser's owner may record gifts for it."))
+    if not fundraiser.is_active:
+        raise FundraisingError(_("This fundraiser is not taking donations."))
     try:
-        donation, _changed = donation_transition(
-            donation_id=donation.pk, to=Donation.Status.REFUNDED, refund_amount=refund, refund_reason=reason, now=now
-        )
-    except TransitionRefused:
-        raise FundraisingError(_("Only a succeeded donation can be refunded.")) from None
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.REFUNDED,
-        community=donation.campaign.community,
-        target=donation,
-        summary=f"{donation.refunded_amount} {donation.currency} of {donation.amount}",
-        now=now,
+        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+    except AmountError as exc:
+        raise AmountInvalid(str(exc)) from exc
+    return Donation.objects.create(
+        campaign_id=fundraiser.campaign_id,
+        fundraiser=fundraiser,
+        team_id=fundraiser.team_id,
+        amount=value,
+        currency=fundraiser.campaign.currency,
+        donor_name=donor_name.strip(),
+        donor_email=donor_email.strip(),
+        donor_key=donor_key_for(donor_email),
+        anonymous=anonymous,
+        provider="offline",
+        offline=True,
+        recorded_by=actor,
+        offline_note=note.strip(),
+        created_at=now or timezone.now(),
+    )
+
+
+def _offline_awaiting(donation, actor):
+    require_manager(actor, donation.campaign.community)
+    if not (donation.offline and donation.status == Donation.Status.PENDING):
+        raise FundraisingError(_("This gift is not waiting for confirmation."))
+
+
+def donation_offline_confirm(*, donation, actor, now=None):
+    """A manager confirms an owner's offline gift: it counts in the totals from now on, once."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
+    )
+    return donation
+
+
+def donation_offline_reject(*, donation, actor, now=None):
+    """A manager turns down an owner's offline gift (the money never reached the organisation)."""
+    _offline_awaiting(donation, actor)
+    donation, _changed = donation_transition(
+        donation_id=donation.pk, to=Donation.Status.CANCELLED, now=now, source=DonationChange.Source.MANAGER, by=actor
     )
     return donation
 

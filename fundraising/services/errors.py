@@ -20,3 +20,7 @@ class PaymentMismatch(FundraisingError):
 
 class ProviderUnavailable(FundraisingError):
     """The provider could not be reached or refused to create the payment."""
+
+
+class UnknownRefund(FundraisingError):
+    """A verified refund callback naming a refund the provider does not list for the payment."""

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.selectors import is_manager
-from config.sanitize import sanitize_html
 from config.slugs import save_with_free_slug
 from fundraising.models import Campaign, Fundraiser, FundraiserUpdate, Team
 from fundraising.money import AmountError, amount_parse
@@ -41,7 +40,7 @@ def fundraiser_open(
         team=team,
         title=title.strip(),
         goal=_goal(goal),
-        story=sanitize_html(story),
+        story=story.strip(),
         created_at=now or timezone.now(),
     )
     if cover:
@@ -84,7 +83,7 @@ def _require_owner(fundraiser, actor):
 def fundraiser_edit(*, fundraiser, actor, title, goal, story, cover=None):
     _require_owner(fundraiser, actor)
     fundraiser = Fundraiser.objects.select_for_update().get(pk=fundraiser.pk)
-    fundraiser.title, fundraiser.goal, fundraiser.story = title.strip(), _goal(goal), sanitize_html(story)
+    fundraiser.title, fundraiser.goal, fundraiser.story = title.strip(), _goal(goal), story.strip()
     if cover:
         fundraiser.cover = cover
     fundraiser.save(update_fields=["title", "goal", "story", "cover"])
@@ -94,7 +93,7 @@ def fundraiser_edit(*, fundraiser, actor, title, goal, story, cover=None):
 def fundraiser_update_post(*, fundraiser, actor, title, body, now=None):
     _require_owner(fundraiser, actor)
     return FundraiserUpdate.objects.create(
-        fundraiser=fundraiser, title=title.strip(), body=sanitize_html(body), published_at=now or timezone.now()
+        fundraiser=fundraiser, title=title.strip(), body=body.strip(), published_at=now or timezone.now()
     )
 
 

@@ -4,11 +4,25 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from communities.models import Membership
+from fundraising.models import Campaign, Fundraiser
 from fundraising.services.donor_links import donor_page_url
 from members.models import Activity
 from members.services import activity_record, message_send
 
 MILESTONES = (50, 100)
+
+
+def milestone_crossed(*, before, after, goal):
+    """The highest milestone (a percentage) that raising from `before` to `after` of `goal` crossed, or None.
+
+    A threshold already passed before the gift (a fundraiser credited far past its goal, a goal lowered
+    below what was raised) is not crossed again.
+    """
+    if not goal:
+        return None
+    crossed = [p for p in MILESTONES if before * 100 < goal * Decimal(p) <= after * 100]
+    return max(crossed, default=None)
 
 
 def _context(donation, **extra):
@@ -37,6 +51,7 @@ def donation_succeeded(*, donation, now):
         )
     if donation.fundraiser_id and donation.fundraiser.owner_id:
         _fundraiser_notes(donation)
+    _campaign_milestone(donation)
     if donation.user_id:
         activity_record(
             user=donation.user,
@@ -49,8 +64,6 @@ def donation_succeeded(*, donation, now):
 
 
 def _fundraiser_notes(donation):
-    from fundraising.models import Fundraiser
-
     fundraiser = Fundraiser.objects.select_related("owner").get(pk=donation.fundraiser_id)
     message_send(
         key=f"fundraiser-donation:{donation.pk}",
@@ -58,14 +71,48 @@ def _fundraiser_notes(donation):
         context=_context(donation, fundraiser=fundraiser),
         user=fundraiser.owner,
     )
-    for percent in MILESTONES:
-        if fundraiser.raised_amount * 100 >= fundraiser.goal * Decimal(percent):
-            message_send(
-                key=f"milestone:{fundraiser.pk}:{percent}",
-                template="fundraiser_milestone",
-                context=_context(donation, fundraiser=fundraiser, percent=percent),
-                user=fundraiser.owner,
-            )
+    before = fundraiser.raised_amount - donation.net_amount
+    percent = milestone_crossed(before=before, after=fundraiser.raised_amount, goal=fundraiser.goal)
+    if percent is not None:
+        message_send(
+            key=f"milestone:{fundraiser.pk}:{percent}",
+            template="fundraiser_milestone",
+            context=_context(donation, fundraiser=fundraiser, percent=percent),
+            user=fundraiser.owner,
+        )
+
+
+def _campaign_milestone(donation):
+    """The campaign's managers hear once when a gift takes the campaign past half-way or its goal."""
+    campaign = Campaign.objects.select_related("community").get(pk=donation.campaign_id)
+    before = campaign.raised_amount - donation.net_amount
+    percent = milestone_crossed(before=before, after=campaign.raised_amount, goal=campaign.goal)
+    if percent is None:
+        return
+    managers = Membership.objects.filter(
+        community_id=campaign.community_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+    ).select_related("user")
+    for manager in (m.user for m in managers):
+        message_send(
+            key=f"campaign-milestone:{campaign.pk}:{percent}:{manager.pk}",
+            template="campaign_milestone",
+            context=_context(donation, campaign=campaign, percent=percent),
+            user=manager,
+        )
+
+
+def donation_refunded(*, donation, refund):
+    """The donor hears about each refund, in their language (once per refund)."""
+    if not donation.donor_email:
+        return
+    message_send(
+        key=f"donation-refund:{refund.pk}",
+        template="donation_refunded",
+        context=_context(donation, refund=refund, remaining=donation.amount - donation.refunded_amount),
+        to_email=donation.donor_email,
+        user=donation.user,
+        language=donation.language,
+    )
 
 
 def fundraiser_opened(*, fundraiser):

@@ -1,11 +1,15 @@
 """Daily rollups of donations for the dashboard (communities/dashboard.py).
 
-A refresh recomputes whole days from the donations: the rows of those days are deleted and written
-again in one transaction, so running it twice, or after a late refund, gives the same rows.
+Every change to a donation's counted amount (success, late success, refund, offline gift) rewrites the
+rollup rows of that donation's day in the same transaction (donation_day_update), whatever the day's
+age. rollups_check compares every row with a fresh aggregate and repairs drift (nightly, and
+`manage.py rollups_check`); donation_days_rebuild builds everything at once (seeding, imports).
 """
 
+import logging
 import zoneinfo
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -14,10 +18,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from communities.models import Community
-from fundraising.models import COUNTED_STATUSES, CampaignDay, Donation, DonationDay
+from fundraising.models import COUNTED_STATUSES, Campaign, CampaignDay, Donation, DonationDay
 
-REFRESH_DAYS = 3  # today and the two days before: late payments and refunds land within them
+logger = logging.getLogger(__name__)
+REFRESH_DAYS = 3  # donation_days_refresh's default window, for bulk writes of recent days
 BATCH = 5000
+COUNTED = {"status__in": COUNTED_STATUSES, "refunded_amount__lt": F("amount")}
 
 
 def _zone(name):
@@ -116,8 +122,141 @@ def donation_days_rebuild(*, now=None):
     return donation_days_refresh(since=(first - timedelta(days=1)).date(), now=now)
 
 
-def donation_days_keep_fresh(*, now=None):
-    """The periodic refresh: the last days, or every day when the rollup has never been built."""
-    if not DonationDay.objects.exists() and Donation.objects.exists():
-        return donation_days_rebuild(now=now)
-    return donation_days_refresh(now=now)
+def donation_day_update(donation):
+    """Rewrite the rollup rows of the donation's day (in its community's time zone): its DonationDay row
+    (campaign, fundraiser, team, currency) from the donations, then the day's CampaignDay row.
+
+    Called inside the transaction that changed the donation, with its campaign row locked, so no other
+    change of the same rows runs at the same time. Five queries.
+    """
+    zone_name, community_id = (
+        Campaign.objects.filter(pk=donation.campaign_id).values_list("community__timezone", "community_id").get()
+    )
+    zone = _zone(zone_name)
+    day = timezone.localtime(donation.created_at, zone).date()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    scope = {
+        "campaign_id": donation.campaign_id,
+        "fundraiser_id": donation.fundraiser_id,
+        "team_id": donation.team_id,
+        "currency": donation.currency,
+    }
+    fresh = Donation.objects.filter(
+        **scope,
+        **COUNTED,
+        created_at__gte=start,
+        created_at__lt=datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone),
+    ).aggregate(raised=Sum(F("amount") - F("refunded_amount")), count=Count("pk"), last=Max("created_at"))
+    rows = DonationDay.objects.filter(day=day, **scope)
+    if not fresh["count"]:
+        rows.delete()
+    elif not rows.update(amount=fresh["raised"], donations=fresh["count"], last_donation_at=fresh["last"]):
+        DonationDay.objects.create(
+            day=day,
+            community_id=community_id,
+            amount=fresh["raised"],
+            donations=fresh["count"],
+            last_donation_at=fresh["last"],
+            **scope,
+        )
+    _campaign_day_update(day, community_id, donation.campaign_id, donation.currency)
+
+
+def _campaign_day_update(day, community_id, campaign_id, currency):
+    scope = {"day": day, "campaign_id": campaign_id, "currency": currency}
+    total = DonationDay.objects.filter(**scope).aggregate(amount=Sum("amount"), donations=Sum("donations"))
+    if not total["donations"]:
+        CampaignDay.objects.filter(**scope).delete()
+    elif not CampaignDay.objects.filter(**scope).update(amount=total["amount"], donations=total["donations"]):
+        CampaignDay.objects.create(community_id=community_id, **scope, **total)
+
+
+def _fresh_rows(campaign_ids):
+    """{(day, campaign, fundraiser, team, currency): (amount, donations, last)} from the donations."""
+    fresh = {}
+    campaigns = Campaign.objects.filter(pk__in=campaign_ids)
+    for zone_name in campaigns.values_list("community__timezone", flat=True).distinct().order_by():
+        rows = (
+            Donation.objects.filter(campaign__in=campaigns, campaign__community__timezone=zone_name, **COUNTED)
+            .annotate(day=TruncDate("created_at", tzinfo=_zone(zone_name)))
+            .values_list("day", "campaign_id", "fundraiser_id", "team_id", "currency")
+            .annotate(raised=Sum(F("amount") - F("refunded_amount")), count=Count("pk"), last=Max("created_at"))
+            .order_by()
+        )
+        for day, campaign, fundraiser, team, currency, raised, count, last in rows.iterator(chunk_size=BATCH):
+            fresh[(day, campaign, fundraiser, team, currency)] = (raised, count, last)
+    return fresh
+
+
+def _stored_rows(campaign_ids):
+    rows = DonationDay.objects.filter(campaign_id__in=campaign_ids).values_list(
+        "day", "campaign_id", "fundraiser_id", "team_id", "currency", "amount", "donations", "last_donation_at"
+    )
+    return {row[:5]: row[5:] for row in rows.iterator(chunk_size=BATCH)}
+
+
+def _campaign_days_drift(campaign_ids):
+    """Campaigns whose CampaignDay rows are not the sums of their DonationDay rows."""
+    sums = defaultdict(lambda: (0, 0))
+    for day, campaign, currency, amount, count in (
+        DonationDay.objects.filter(campaign_id__in=campaign_ids)
+        .values_list("day", "campaign_id", "currency")
+        .annotate(amount=Sum("amount"), count=Sum("donations"))
+        .order_by()
+    ):
+        sums[(day, campaign, currency)] = (amount, count)
+    stored = {
+        row[:3]: row[3:]
+        for row in CampaignDay.objects.filter(campaign_id__in=campaign_ids).values_list(
+            "day", "campaign_id", "currency", "amount", "donations"
+        )
+    }
+    return {key[1] for key in set(sums) | set(stored) if sums.get(key) != stored.get(key)}
+
+
+def rollups_check(*, repair=True, batch=200):
+    """Compare every rollup row with a fresh aggregate of the donations; repair drifted campaigns.
+
+    Returns {campaign_id: number of differing rows}. A drifted campaign's rows are rewritten with its
+    campaign row locked, so no payment of it interleaves. Run nightly and by `manage.py rollups_check`.
+    """
+    drift = {}
+    ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), batch):
+        chunk = ids[first : first + batch]
+        fresh, stored = _fresh_rows(chunk), _stored_rows(chunk)
+        for key in set(fresh) | set(stored):
+            if fresh.get(key) != stored.get(key):
+                drift[key[1]] = drift.get(key[1], 0) + 1
+        for campaign_id in _campaign_days_drift(chunk):
+            drift.setdefault(campaign_id, 1)
+    if repair:
+        for campaign_id in drift:
+            campaign_rollups_rebuild(campaign_id=campaign_id)
+    return drift
+
+
+def campaign_rollups_rebuild(*, campaign_id):
+    """Rewrite one campaign's rollup rows from its donations, with the campaign row locked."""
+    with transaction.atomic():
+        list(Campaign.objects.select_for_update().filter(pk=campaign_id).values_list("pk", flat=True))
+        community_id = Campaign.objects.values_list("community_id", flat=True).get(pk=campaign_id)
+        DonationDay.objects.filter(campaign_id=campaign_id).delete()
+        CampaignDay.objects.filter(campaign_id=campaign_id).delete()
+        rows = [
+            DonationDay(
+                day=day,
+                community_id=community_id,
+                campaign_id=campaign,
+                fundraiser_id=fundraiser,
+                team_id=team,
+                currency=currency,
+                amount=raised,
+                donations=count,
+                last_donation_at=last,
+            )
+            for (day, campaign, fundraiser, team, currency), (raised, count, last) in _fresh_rows([campaign_id]).items()
+        ]
+        DonationDay.objects.bulk_create(rows, batch_size=BATCH)
+        for day, currency in {(row.day, row.currency) for row in rows}:
+            _campaign_day_update(day, community_id, campaign_id, currency)

@@ -6,7 +6,8 @@ from datetime import date
 from django.db import transaction
 
 from fundraising.models import SandboxCard, SandboxPayment
-from fundraising.services.errors import FundraisingError
+from fundraising.money import AmountError, amount_parse
+from fundraising.services.errors import FundraisingError, ProviderUnavailable
 
 
 @transaction.atomic
@@ -28,6 +29,30 @@ def sandbox_payment_complete(*, reference, succeed, callback_url, card_fails=Fal
     event = "payment.succeeded" if payment.status == SandboxPayment.Status.SUCCEEDED else "payment.failed"
     sandbox_callback_send.delay_on_commit(reference, event, callback_url)
     return payment
+
+
+@transaction.atomic
+def sandbox_refund(*, reference, amount, callback_url, language=None):
+    """Refund a paid test payment from the sandbox's own page, as from a provider's dashboard; then have a
+    worker post the signed refund callback to Kindred. `amount` is typed text, read in `language`.
+
+    Raises FundraisingError for an unknown or unpaid payment or an amount above what remains.
+    """
+    from fundraising.providers.sandbox import sandbox_refund_add
+    from fundraising.tasks import sandbox_callback_send
+
+    payment = SandboxPayment.objects.select_for_update().filter(reference=reference).first()
+    if payment is None:
+        raise FundraisingError("No such test payment.")
+    try:
+        value = amount_parse(
+            amount, expected_currency=payment.currency, minimum="0.01", maximum="9999999999.99", language=language
+        )
+        refund = sandbox_refund_add(payment=payment, amount=value)
+    except (AmountError, ProviderUnavailable) as exc:
+        raise FundraisingError(str(exc)) from exc
+    sandbox_callback_send.delay_on_commit(reference, "refund.succeeded", callback_url, refund.reference)
+    return refund
 
 
 def sandbox_card_create(*, fails=False, today=None):

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,10 +13,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fundraising import selectors, services
-from fundraising.forms import GiveForm
+from fundraising.forms import GiveForm, SandboxRefundForm
 from fundraising.models import Donation, SandboxPayment
 from fundraising.money import from_minor_units
 from fundraising.providers import PROVIDERS, get_provider
+from fundraising.providers.base import PaymentProvider
 from fundraising.throttle import give_rate_limited
 
 logger = logging.getLogger(__name__)
@@ -23,9 +25,7 @@ logger = logging.getLogger(__name__)
 
 def give(request, kind, slug):
     campaign, fundraiser = _give_target(request.user, kind, slug)
-    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
-    if request.user.is_authenticated:
-        initial.update(name=request.user.name, email=request.user.email)
+    initial = _give_initial(request, campaign, fundraiser)
     form = GiveForm(request.POST or None, campaign=campaign, fundraiser=fundraiser, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -48,6 +48,29 @@ def give(request, kind, slug):
         },
         status=status,
     )
+
+
+def _give_initial(request, campaign, fundraiser):
+    """What the form starts with: the gift that did not go through (?again=<key>), else the account's name."""
+    initial = {"frequency": request.GET.get("frequency", "once"), "day": timezone.localdate().day}
+    earlier = selectors.donation_to_retry(request.GET.get("again"), campaign, fundraiser)
+    if earlier is not None:
+        amount = format(earlier.amount.normalize(), "f")
+        preset = f"{earlier.amount:.2f}" in campaign.suggested_amounts
+        return initial | {
+            "preset": f"{earlier.amount:.2f}" if preset else "",
+            "amount": "" if preset else amount,
+            "name": earlier.donor_name,
+            "email": earlier.donor_email,
+            "anonymous": earlier.anonymous,
+            "message": earlier.message,
+            "message_private": earlier.message_private,
+            "dedication_kind": earlier.dedication_kind,
+            "dedication_name": earlier.dedication_name,
+        }
+    if request.user.is_authenticated:
+        initial.update(name=request.user.name, email=request.user.email)
+    return initial
 
 
 def _give_start(request, campaign, fundraiser, data):
@@ -82,50 +105,57 @@ def _give_target(user, kind, slug):
 
 
 def thanks(request, key):
-    donation = get_object_or_404(
-        Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
-    )
-    target = donation.fundraiser or donation.campaign
-    return render(
-        request,
-        "fundraising/thanks.html",
-        {
-            "donation": donation,
-            "campaign": donation.campaign,
-            "target": target,
-            "share_url": settings.SITE_URL + target.get_absolute_url(),
-        },
-    )
+    return render(request, "fundraising/thanks.html", _thanks_context(key))
 
 
 def thanks_status(request, key):
     """The thank-you page's live part (htmx polls it until the payment is confirmed)."""
+    return render(request, "fundraising/_thanks_status.html", _thanks_context(key))
+
+
+def _thanks_context(key):
     donation = get_object_or_404(
         Donation.objects.select_related("campaign", "fundraiser", "subscription"), idempotency_key=key
     )
-    return render(
-        request,
-        "fundraising/_thanks_status.html",
-        {
-            "donation": donation,
-            "campaign": donation.campaign,
-            "target": donation.fundraiser or donation.campaign,
-        },
-    )
+    target = donation.fundraiser or donation.campaign
+    return {
+        "donation": donation,
+        "campaign": donation.campaign,
+        "target": target,
+        "share_url": settings.SITE_URL + target.get_absolute_url(),
+        "retry_url": PaymentProvider.retry_path(donation),
+    }
 
 
 def sandbox_checkout(request, reference):
-    """The sandbox provider's hosted page: pay or fail a test payment. No money moves."""
+    """The sandbox provider's hosted page: pay or fail a test payment, or refund a paid one (as from a
+    provider's dashboard). No money moves."""
     payment = get_object_or_404(SandboxPayment, reference=reference)
-    if request.method == "POST":
+    callback_url = request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"}))
+    refund_form = SandboxRefundForm(request.POST if request.POST.get("outcome") == "refund" else None)
+    if request.method == "POST" and request.POST.get("outcome") != "refund":
         services.sandbox_payment_complete(
             reference=reference,
             succeed=request.POST.get("outcome") == "succeed",
             card_fails=request.POST.get("card_fails") == "on",
-            callback_url=request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"})),
+            callback_url=callback_url,
         )
         return redirect(payment.return_url)
-    return render(request, "fundraising/sandbox_checkout.html", {"payment": payment, "amount": payment_amount(payment)})
+    if refund_form.is_bound and refund_form.is_valid():
+        try:
+            services.sandbox_refund(
+                reference=reference,
+                amount=refund_form.cleaned_data["amount"],
+                callback_url=callback_url,
+                language=translation.get_language(),
+            )
+            messages.success(request, _("The test refund is made; the sandbox is telling Kindred."))
+            return redirect("fundraising:sandbox_checkout", reference=reference)
+        except services.FundraisingError as exc:
+            refund_form.add_error("amount", str(exc))
+    context = {"payment": payment, "amount": payment_amount(payment), "refund_form": refund_form}
+    context["refunds"] = [(r, from_minor_units(r.amount_minor, r.currency)) for r in payment.refunds.all()]
+    return render(request, "fundraising/sandbox_checkout.html", context)
 
 
 def payment_amount(payment):
@@ -146,6 +176,9 @@ def callback(request, provider):
     except services.UnknownPayment as exc:
         logger.warning("%s callback ignored: %s", provider, exc)
         return HttpResponse("unknown payment", status=404)
+    except services.UnknownRefund as exc:
+        logger.warning("%s callback refused: %s", provider, exc)
+        return HttpResponseBadRequest("unknown refund")
     except services.PaymentMismatch:
         return HttpResponseBadRequest("amount or currency mismatch")
     except services.ProviderUnavailable:

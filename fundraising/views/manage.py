@@ -60,6 +60,7 @@ def campaign_manage(request, slug):
             "form": form,
             "fundraisers": fundraisers,
             "hide_form": HideForm(),
+            "money": selectors.campaign_money(campaign),
         },
     )
 
@@ -100,6 +101,7 @@ def _donations_filtered(campaign, params):
 def donations(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
     page = Paginator(_donations_filtered(campaign, request.GET), 50).get_page(request.GET.get("page"))
+    awaiting = selectors.donations_for_campaign_manager(campaign).filter(offline=True, status=Donation.Status.PENDING)
     return render(
         request,
         "fundraising/donations_manage.html",
@@ -108,6 +110,7 @@ def donations(request, slug):
             "page": page,
             "statuses": Donation.Status.choices,
             "refund_form": RefundForm(),
+            "awaiting": awaiting.order_by("created_at")[:100],
             "query": request.GET.get("q", ""),
             "status": request.GET.get("status", ""),
         },
@@ -206,21 +209,50 @@ def offline_new(request, slug):
 
 @login_required
 def refund(request, slug, donation_id):
+    """A donation for its campaign's managers: its history, its refunds, and a refund through the provider."""
     campaign = selectors.campaign_for_manager(request.user, slug)
-    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community", "fundraiser"), pk=donation_id)
     form = RefundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.donation_refund(donation=donation, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The refund is recorded."))
-            return redirect("fundraising:manage_donations", slug=slug)
+            made = services.refund_request(donation=donation, by=request.user, **form.cleaned_data)
+            if made.state == made.State.SUCCEEDED:
+                messages.success(request, _("The refund is made; the donor is told by e-mail."))
+            else:
+                messages.info(
+                    request, _("The refund is asked of the payment service; it counts once the service confirms it.")
+                )
+            return redirect("fundraising:refund", slug=slug, donation_id=donation.pk)
         except services.FundraisingError as exc:
             form.add_error("amount" if isinstance(exc, services.AmountInvalid) else None, str(exc))
     return render(
         request,
         "fundraising/refund_form.html",
-        {"form": form, "campaign": campaign, "donation": donation},
+        {
+            "form": form,
+            "campaign": campaign,
+            "donation": donation,
+            "refunds": selectors.donation_refunds(donation),
+            "changes": selectors.donation_history(donation),
+        },
     )
+
+
+@login_required
+@require_POST
+def offline_decide(request, slug, donation_id, decision):
+    """Confirm (it counts from now on) or reject an offline gift a fundraiser's owner recorded."""
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    decide = services.donation_offline_confirm if decision == "confirm" else services.donation_offline_reject
+    try:
+        decide(donation=donation, actor=request.user)
+    except services.FundraisingError as exc:
+        messages.error(request, str(exc))
+    else:
+        done = _("The gift is confirmed and counted.") if decision == "confirm" else _("The gift is turned down.")
+        messages.success(request, done)
+    return redirect("fundraising:manage_donations", slug=slug)
 
 
 def _fundraiser_for_manager(user, slug):

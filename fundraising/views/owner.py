@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from communities.selectors import communities_managed_by
 from events.models import Event
 from fundraising import selectors, services
-from fundraising.forms import FundraiserForm, FundraiserOpenForm, ThankForm, UpdateForm
+from fundraising.forms import FundraiserForm, FundraiserOpenForm, OwnerOfflineDonationForm, ThankForm, UpdateForm
 
 
 def _events_for(campaign):
@@ -43,7 +44,9 @@ def fundraiser_open(request, slug):
 def fundraiser_edit(request, slug):
     fundraiser = selectors.fundraiser_for_owner(request.user, slug)
     initial = {"title": fundraiser.title, "goal": fundraiser.goal, "story": fundraiser.story}
-    form = FundraiserForm(request.POST or None, request.FILES or None, initial=initial)
+    form = FundraiserForm(
+        request.POST or None, request.FILES or None, initial=initial, currency=fundraiser.campaign.currency
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.fundraiser_edit(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
@@ -72,7 +75,10 @@ def fundraiser_update_new(request, slug):
 @login_required
 def fundraiser_donations(request, slug):
     fundraiser = selectors.fundraiser_for_owner(request.user, slug)
-    donations = fundraiser.donations.filter(status__in=["succeeded", "refunded"]).order_by("-succeeded_at")
+    # The owner's own offline gifts show while they wait for a manager; unpaid online ones never do.
+    donations = fundraiser.donations.filter(
+        Q(status__in=["succeeded", "refunded"]) | Q(status="pending", offline=True)
+    ).order_by(F("succeeded_at").desc(nulls_first=True), "-created_at")
     page = Paginator(donations, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -83,6 +89,20 @@ def fundraiser_donations(request, slug):
             "thank_form": ThankForm(),
         },
     )
+
+
+@login_required
+def offline_record(request, slug):
+    fundraiser = selectors.fundraiser_for_owner(request.user, slug)
+    form = OwnerOfflineDonationForm(request.POST or None, campaign=fundraiser.campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donation_record_offline_by_owner(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Recorded. It counts once the campaign's managers confirm it."))
+            return redirect("fundraising:fundraiser_donations", slug=slug)
+        except services.FundraisingError as exc:
+            form.add_error("amount" if isinstance(exc, services.AmountInvalid) else None, str(exc))
+    return render(request, "fundraising/owner_offline_form.html", {"form": form, "fundraiser": fundraiser})
 
 
 @login_required

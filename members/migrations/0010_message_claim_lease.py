@@ -16,7 +16,7 @@ def fill_message_ids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0006_phones_e164_search_fold"),
+        ("members", "0009_two_factor"),
     ]
 
     operations = [

@@ -235,3 +235,4 @@ personal_text("members.OutboundMessage", "subject", "body_text", "body_html", "h
 personal_text("members.Activity", "summary", "data")
 personal_text("members.JobRun", "result", "error")
 personal_text("members.AuditEntry", "summary")
+personal_text("members.JobNote", "message", "data")

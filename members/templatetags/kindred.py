@@ -1,6 +1,9 @@
 """Presentation helpers shared by every template."""
 
 from django import forms, template
+from django.utils.safestring import mark_safe
+
+from config.sanitize import render_markdown
 
 register = template.Library()
 
@@ -27,3 +30,9 @@ def bootstrap_widget(field):
     if field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_helptext"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def markdown(source):
+    """{{ campaign.story|markdown }}: a Markdown story as sanitised HTML."""
+    return mark_safe(render_markdown(source))  # noqa: S308 - render_markdown cleans with nh3

@@ -1,15 +1,16 @@
 // Fundraising pages: copy-link buttons and the give form's amount buttons. No inline scripts (CSP).
+// Copy buttons are found on click, so those swapped in by htmx (the thank-you page) work too.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-kd-copy]");
+  if (!button) return;
+  try {
+    await navigator.clipboard.writeText(button.dataset.kdCopy);
+    button.textContent = button.dataset.kdCopied;
+  } catch (error) {
+    window.prompt("", button.dataset.kdCopy);
+  }
+});
 document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("[data-kd-copy]").forEach((button) => {
-    button.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(button.dataset.kdCopy);
-        button.textContent = button.dataset.kdCopied;
-      } catch (error) {
-        window.prompt("", button.dataset.kdCopy);
-      }
-    });
-  });
   // Choosing a suggested amount clears "other amount", and typing one clears the choice.
   const other = document.querySelector(".kd-give-form input[name='amount']");
   const presets = document.querySelectorAll(".kd-give-form input[name='preset']");

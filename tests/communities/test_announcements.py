@@ -120,9 +120,33 @@ def test_publishing_from_the_manager_page_shows_it_on_the_community_page(client,
     url = reverse("communities:manage_announcements", kwargs={"slug": community.slug})
 
     with commit():
-        response = client.post(url, {"title": "Monthly report", "body": "Thank you all"})
+        response = client.post(url, {"title": "Monthly report", "body": "Thank you all", "confirmed": "1"})
 
     assert response.status_code == 302
     assert "e-mailed to 1 person" in client.get(url).content.decode()
     assert "Monthly report" in client.get(community.get_absolute_url()).content.decode()
     assert Announcement.objects.get().recipients == 1
+
+
+def test_publishing_asks_first_with_who_gets_it_a_preview_and_a_test(client, community, manager, commit, mailoutbox):
+    MembershipFactory.create_batch(3, community=community, user__consent_news=True)
+    MembershipFactory.create_batch(2, community=community, user__consent_news=False)
+    manager.consent_news = False  # the manager is a member too: a third who turned news off
+    manager.save(update_fields=["consent_news"])
+    client.force_login(manager)
+    url = reverse("communities:manage_announcements", kwargs={"slug": community.slug})
+    data = {"title": "Monthly report", "body": "We raised **a lot**.\n\nThank you"}
+
+    asked = client.post(url, data).content.decode()
+    with commit():
+        tested = client.post(url, {**data, "test": "1"}).content.decode()
+
+    assert "3 people will get this e-mail." in asked
+    assert "3 members have turned off news" in asked
+    assert "Thank you</p>" in asked  # the preview
+    assert not Announcement.objects.exists()
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+    assert "A test is on its way" in tested
+    with commit():
+        client.post(url, {**data, "confirmed": "1"})
+    assert Announcement.objects.get().recipients == 3

@@ -265,3 +265,67 @@ def test_without_javascript_the_actions_redirect_back_with_a_message(client, cas
 
     assert response.redirect_chain[-1][0] == "/c/running/manage/checkins/"
     assert "Call logged. Nina New left the queue." in response.content.decode()
+
+
+def test_a_person_with_several_reasons_is_listed_once_with_all_of_them(client, cast):
+    entry = entry_for(cast["community"], name="Nina New")
+    membership = entry.membership
+    for reason, ref in [(CheckinEntry.Reason.HOST, "event:1"), (CheckinEntry.Reason.FOLLOW_UP, "contact:1")]:
+        CheckinEntry.objects.create(
+            community=cast["community"], membership=membership, reason=reason, ref=ref, due_on=timezone.localdate()
+        )
+    entry_for(cast["community"], name="Oleg Other", ref="x:2")
+    client.force_login(cast["manager"])
+
+    body = client.get("/c/running/manage/checkins/").content.decode()
+
+    assert body.count('data-testid="checkin-person"') == 2
+    assert body.count("Nina New") == 1
+    assert "2 people to contact" in body
+    assert "Joined recently and nobody has called yet." in body
+    assert "A follow-up is due." in body
+
+
+def test_the_queue_never_lists_a_manager_and_the_dashboard_counts_the_same_people(client, cast):
+    nina = entry_for(cast["community"], name="Nina New")
+    CheckinEntry.objects.create(
+        community=cast["community"], membership=nina.membership, reason="follow_up", ref="c:1", due_on=nina.due_on
+    )
+    managers_own = Membership.objects.get(user=cast["manager"], community=cast["community"])
+    CheckinEntry.objects.create(
+        community=cast["community"], membership=managers_own, reason="host", ref="event:9", due_on=nina.due_on
+    )
+    client.force_login(cast["manager"])
+
+    queue = client.get("/c/running/manage/checkins/").content.decode()
+    dashboard = client.get("/c/running/manage/dashboard/")
+
+    assert "Mila Manager</a>" not in queue
+    assert "1 person to contact" in queue
+    queue_card = next(card for card in dashboard.context["dashboard"].cards if card.key == "queue")
+    assert queue_card.value == 1
+
+
+def test_logging_a_call_removes_the_whole_person_and_snoozing_snoozes_every_reason(client, cast):
+    first = entry_for(cast["community"], name="Nina New")
+    second = CheckinEntry.objects.create(
+        community=cast["community"], membership=first.membership, reason="follow_up", ref="c:1", due_on=first.due_on
+    )
+    other = entry_for(cast["community"], name="Oleg Other", ref="x:2")
+    client.force_login(cast["manager"])
+
+    response = client.post(
+        f"/c/running/manage/checkins/{first.pk}/call/",
+        {"outcome": "reached", "note": "", "follow_up_on": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    client.post(
+        f"/c/running/manage/checkins/{other.pk}/snooze/",
+        {"until": (timezone.localdate() + timedelta(days=3)).isoformat()},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert f'id="checkin-{first.membership_id}"' in response.content.decode()
+    second.refresh_from_db()
+    assert second.done_at is not None
+    assert "Nobody to call right now" in client.get("/c/running/manage/checkins/").content.decode()

@@ -29,7 +29,9 @@ def read_csv(response):
 
 def test_bulk_tag_on_ticked_people_creates_the_tag(manager_client, cast):  # noqa: F811
     response = manager_client.post(
-        BASE + "tag/", {"ids": [cast.member_membership.pk], "tag_name": "Drivers", "role": "member"}, follow=True
+        BASE + "tag/",
+        {"ids": [cast.member_membership.pk], "tag_name": "Drivers", "role": "member", "confirmed": "1"},
+        follow=True,
     )
 
     tag = Tag.objects.get(community=cast.community, name="Drivers")
@@ -43,7 +45,10 @@ def test_bulk_tag_of_everyone_matching_follows_the_filters_not_the_page(manager_
     for _ in range(55):
         MembershipFactory(community=cast.community, role=Membership.Role.HOST)
 
-    manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts"})
+    asked = manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts"})
+    assert "56 people will be tagged “hosts”." in asked.content.decode()
+    assert not Tag.objects.filter(name="hosts").exists()
+    manager_client.post(BASE + "tag/", {"everyone": "1", "role": "host", "tag_name": "hosts", "confirmed": "1"})
 
     tagged = Tag.objects.get(name="hosts").memberships.all()
     assert tagged.count() == 56
@@ -51,7 +56,7 @@ def test_bulk_tag_of_everyone_matching_follows_the_filters_not_the_page(manager_
 
 
 def test_bulk_tag_ignores_ids_from_another_community(manager_client, cast):  # noqa: F811
-    manager_client.post(BASE + "tag/", {"ids": [cast.other_membership.pk], "tag_name": "sneaky"})
+    manager_client.post(BASE + "tag/", {"ids": [cast.other_membership.pk], "tag_name": "sneaky", "confirmed": "1"})
 
     assert not cast.other_membership.tags.exists()
 
@@ -80,11 +85,9 @@ def test_writing_to_a_selection_e_mails_each_active_member_once(manager_client, 
 
     compose = manager_client.post(BASE + "message/", selection)
     assert compose.status_code == 200
-    assert "It goes by e-mail to 3 active members of the selection, except those who turned off news." in (
-        compose.content.decode()
-    )
+    assert "It goes by e-mail to 3 active members of the selection." in compose.content.decode()
 
-    message = {**selection, "send": "1", "subject": "Meetup on Friday", "body": "See you at 7."}
+    message = {**selection, "send": "1", "subject": "Meetup on Friday", "body": "See you at 7.", "confirmed": "1"}
     with commit():
         sent = manager_client.post(BASE + "message/", message, follow=True)
     with commit():
@@ -177,7 +180,7 @@ def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_cl
     with commit():
         response = manager_client.post(
             BASE + "message/",
-            {"role": "member", "everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"},
+            {"role": "member", "everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"},
         )
     progress_url = response["Location"]
     assert progress_url.startswith(BASE + "message/")
@@ -196,7 +199,8 @@ def test_after_sending_the_manager_sees_the_progress_until_it_is_done(manager_cl
 
 def test_a_message_still_going_out_keeps_polling(manager_client, cast):  # noqa: F811
     # The batches run once the request commits; until then nothing has gone out.
-    response = manager_client.post(BASE + "message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"})
+    message = {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"}
+    response = manager_client.post(BASE + "message/", message)
 
     page = manager_client.get(response["Location"])
 
@@ -209,7 +213,8 @@ def test_the_progress_of_another_communitys_message_shows_nothing_of_it(client, 
     client.force_login(cast.other_manager)
     with commit():
         response = client.post(
-            "/c/donors/manage/people/message/", {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello"}
+            "/c/donors/manage/people/message/",
+            {"everyone": "1", "send": "1", "subject": "Hi", "body": "Hello", "confirmed": "1"},
         )
     foreign = response["Location"].replace("/c/donors/", "/c/running/")
     client.force_login(cast.manager)
@@ -219,3 +224,26 @@ def test_the_progress_of_another_communitys_message_shows_nothing_of_it(client, 
     assert "Sent 0 of 0" in body
     client.force_login(cast.member)
     assert client.get(foreign).status_code == 404
+
+
+def test_sending_asks_first_with_who_really_gets_it_a_preview_and_a_test(
+    manager_client,
+    cast,  # noqa: F811
+    commit,
+    mailoutbox,
+):
+    User.objects.update(consent_news=False)
+    User.objects.filter(pk=cast.member.pk).update(consent_news=True)
+    message = {"everyone": "1", "send": "1", "subject": "Meetup on Friday", "body": "See you at 7.\nBring a friend."}
+
+    asked = manager_client.post(BASE + "message/", message).content.decode()
+    with commit():
+        tested = manager_client.post(BASE + "message/", {**message, "test": "1"}).content.decode()
+
+    assert "1 person will get this e-mail." in asked
+    assert "2 members of the selection have turned off news and will not get it." in asked
+    assert "See you at 7.<br>Bring a friend." in asked
+    assert 'name="everyone" value="1"' in asked
+    assert "A test is on its way" in tested
+    assert [m.to for m in mailoutbox] == [[cast.manager.email]]
+    assert not OutboundMessage.objects.filter(key__startswith="direct:").exists()

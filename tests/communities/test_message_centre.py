@@ -72,3 +72,31 @@ def test_event_reminders_are_reminders_filed_under_the_community_and_shown_to_ma
     )
     assert "List-Unsubscribe" in reminder.headers
     assert keen.email in page
+
+
+def test_the_message_centre_groups_by_sending_and_drills_down_to_recipients(
+    community, client, commit, django_assert_max_num_queries
+):
+    manager = MembershipFactory(community=community, role="manager").user
+    readers = [MembershipFactory(community=community, user=UserFactory(consent_news=True)).user for _ in range(3)]
+    MembershipFactory(community=community, user=UserFactory(consent_news=False))
+    with commit():
+        announcements.announcement_publish(community=community, author=manager, title="Hello", body="Hi")
+        announcements.announcement_publish(community=community, author=manager, title="Report", body="Numbers")
+    OutboundMessage.objects.filter(user=readers[0], subject__endswith="Report").update(
+        status=OutboundMessage.Status.FAILED
+    )
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(8):
+        page = client.get("/c/running/manage/messages/").content.decode()
+    rows = page.split('data-testid="sendings"')[1]
+
+    assert page.count("Running for Hope: Hello</a>") == 1
+    assert "2 sendings" in page
+    assert "1 failed" in rows
+    assert "Opening is not tracked" in page
+    link = rows.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    recipients = client.get("/c/running/manage/messages/" + link).content.decode()
+    assert "3 recipients" in recipients
+    assert all(reader.email in recipients for reader in readers)

@@ -92,7 +92,7 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
 
     # Log a call with a follow-up: the row says so and the person leaves the queue.
     first = CheckinEntry.objects.filter(membership=people[0]).get()
-    row = page.locator(f"#checkin-{first.pk}")
+    row = page.locator(f"#checkin-{first.membership_id}")
     row.locator(f"button[data-bs-target='#log-{first.pk}']").click()
     page.locator(f"#log-{first.pk}.show").wait_for()  # opened, not still sliding open
     row.locator("select[name='outcome']").select_option("reached")
@@ -103,19 +103,19 @@ def test_a_manager_works_through_the_queue_and_logs_a_call(
     row.locator("input[name='follow_up_on']").fill(follow_up.isoformat())
     screenshot(page, f"checkins-logging-{width}-{language}")
     row.locator("form[id^='log-'] button[type='submit']").click()
-    page.locator(f"#checkin-{first.pk} [role='status']").wait_for()
+    page.locator(f"#checkin-{first.membership_id} [role='status']").wait_for()
     contact = ContactLog.objects.get(membership=people[0])
     assert (contact.outcome, contact.follow_up_on, contact.author) == ("reached", follow_up, manager)
     screenshot(page, f"checkins-logged-{width}-{language}")
 
     # Assign the second person to the other manager, in place.
     second = CheckinEntry.objects.filter(membership=people[1]).get()
-    row = page.locator(f"#checkin-{second.pk}")
+    row = page.locator(f"#checkin-{second.membership_id}")
     row.locator(f"button[data-bs-target='#assign-{second.pk}']").click()
     page.locator(f"#assign-{second.pk}.show").wait_for()
     row.locator("select[name='manager']").select_option(label="Пётр Соколов")
     row.locator("form[id^='assign-'] button[type='submit']").click()
-    page.locator(f"#checkin-{second.pk}").get_by_text("Пётр Соколов", exact=False).first.wait_for()
+    page.locator(f"#checkin-{second.membership_id}").get_by_text("Пётр Соколов", exact=False).first.wait_for()
     second.refresh_from_db()
     assert second.assigned_to.name == "Пётр Соколов"
 

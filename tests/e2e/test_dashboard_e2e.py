@@ -114,7 +114,7 @@ def seed(language):
         )
         for m, person in enumerate(people[10:22]):
             Registration.objects.create(event=past, user=person, status="attended" if m % 4 else "no_show")
-    donation_days_rebuild()  # what the periodic task does every five minutes
+    donation_days_rebuild()  # the demo data is written around the services
     return community, manager
 
 

@@ -99,7 +99,7 @@ POST_ACTIONS = [
 def test_host_actions_are_refused_to_everyone_else(client, cast, role, name, extra, allowed):
     client = client_for(client, cast, role)
 
-    response = client.post(reverse(name, kwargs={"pk": cast.event.pk, **extra}), {})
+    response = client.post(reverse(name, kwargs={"pk": cast.event.pk, **extra}), {"confirmed": "1"})
 
     if role in allowed:
         assert response.status_code == 302
@@ -576,3 +576,41 @@ def test_a_public_communitys_lists_are_open_but_drafts_stay_hidden(client, cast,
 
     assert cast.event.title in text
     assert ("Secret draft" in text) == (role in ("manager", "staff"))
+
+
+def test_cancelling_an_event_asks_first_and_says_who_will_be_told(client, cast, mailoutbox, commit):
+    RegistrationFactory.create_batch(3, event=cast.event)
+    RegistrationFactory(event=cast.event, status="waitlisted")
+    client.force_login(cast.manager)
+    url = reverse("events:cancel", kwargs={"pk": cast.event.pk})
+
+    asked = client.post(url, {"reason": "Storm warning"})
+
+    cast.event.refresh_from_db()
+    assert cast.event.status == "published"
+    page = asked.content.decode()
+    assert "4 registered or waiting people will get an e-mail that the event is cancelled." in page
+    assert 'name="reason" value="Storm warning"' in page
+    with commit():
+        client.post(url, {"reason": "Storm warning", "confirmed": "1"})
+    cast.event.refresh_from_db()
+    assert (cast.event.status, cast.event.cancel_reason) == ("cancelled", "Storm warning")
+    assert len(mailoutbox) == 4
+
+
+def test_completing_an_event_asks_first_and_says_what_happens(client, cast):
+    Event.objects.filter(pk=cast.event.pk).update(starts_at=timezone.now() - timedelta(hours=3))
+    RegistrationFactory.create_batch(2, event=cast.event)
+    RegistrationFactory(event=cast.event, status="attended")
+    client.force_login(cast.manager)
+    url = reverse("events:status", kwargs={"pk": cast.event.pk, "action": "complete"})
+
+    page = client.post(url).content.decode()
+
+    assert "2 people registered but not checked in will be recorded as not come." in page
+    assert "1 person who came will get a thank-you e-mail." in page
+    cast.event.refresh_from_db()
+    assert cast.event.status == "published"
+    client.post(url, {"confirmed": "1"})
+    cast.event.refresh_from_db()
+    assert cast.event.status == "completed"

@@ -105,7 +105,7 @@ def make_campaign(community, **kwargs):
         "currency": "RUB",
         "status": Campaign.Status.ACTIVE,
         "suggested_amounts": ["500.00", "1000.00", "3000.00"],
-        "story": "<p>Blankets and heaters for families.</p>",
+        "story": "Blankets and heaters for families.",
     }
     return Campaign.objects.create(community=community, **{**defaults, **kwargs})
 

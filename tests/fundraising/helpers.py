@@ -1,6 +1,8 @@
 from decimal import Decimal
 
-from fundraising.models import Donation
+from fundraising.models import Donation, SandboxPayment
+from fundraising.providers.sandbox import SandboxProvider
+from fundraising.services import donation_transition
 from fundraising.services.donations import donor_key_for
 
 
@@ -30,3 +32,14 @@ def make_donation(
         provider_reference=reference,
         **kwargs,
     )
+
+
+def make_paid(campaign, *, fundraiser=None, amount="1000", email="d@example.org", **kwargs):
+    """A gift paid through the sandbox: its donation succeeded and the sandbox's own payment record, so
+    refunds go through the provider as they would in production."""
+    donation = make_donation(campaign, fundraiser=fundraiser, amount=amount, email=email, **kwargs)
+    reference, _url = SandboxProvider().create_payment(donation)
+    Donation.objects.filter(pk=donation.pk).update(provider_reference=reference)
+    SandboxPayment.objects.filter(reference=reference).update(status=SandboxPayment.Status.SUCCEEDED)
+    donation, _ = donation_transition(donation_id=donation.pk, to=Donation.Status.SUCCEEDED)
+    return donation

@@ -121,7 +121,7 @@ def test_starting_a_donation_returns_the_checkout_url(api, campaign, fundraiser)
     [
         ("-10", "RUB", "greater than zero"),
         ("0", "RUB", "greater than zero"),
-        ("10.555", "RUB", "two decimal places"),
+        ("10.555", "RUB", "Write it like 1,500.50"),
         ("5000000", "RUB", "largest amount"),
         ("500", "USD", "RUB only"),
         ("lots", "RUB", "as a number"),

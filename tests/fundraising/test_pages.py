@@ -24,7 +24,7 @@ def _give(client, target, **data):
 def test_a_donor_gives_through_the_sandbox_and_the_total_rises(
     client, campaign, fundraiser, provider_http, commit, mailoutbox
 ):
-    response = _give(client, fundraiser, preset="", amount="1 234,50", message="Go Nina!")
+    response = _give(client, fundraiser, preset="", amount="1,234.50", message="Go Nina!")
     checkout = response["Location"]
     page = client.get(checkout)
     assert "TEST MODE" in page.content.decode()
@@ -54,7 +54,8 @@ def test_a_failed_test_payment_offers_to_try_again(client, campaign, provider_ht
     [
         ({"preset": "", "amount": "-5"}, "greater than zero"),
         ({"preset": "", "amount": "0"}, "greater than zero"),
-        ({"preset": "", "amount": "10.123"}, "two decimal places"),
+        ({"preset": "", "amount": "10.123"}, "Write it like 1,500.50"),
+        ({"preset": "", "amount": "100,50"}, "Write it like 1,500.50"),
         ({"preset": "", "amount": "99999999"}, "largest amount"),
         ({"preset": "", "amount": "ten"}, "as a number"),
         ({"preset": "", "amount": ""}, "Choose an amount"),
@@ -324,6 +325,57 @@ def test_the_thank_you_status_part_polls_until_the_payment_is_confirmed(client, 
     donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
     assert "hx-trigger" not in client.get(url).content.decode()
     assert client.get(reverse("fundraising:thanks", args=["no-such-key"])).status_code == 404
+
+
+def test_try_again_after_a_failed_payment_brings_back_what_the_donor_typed(client, campaign, provider_http, commit):
+    checkout = _give(
+        client, campaign, preset="", amount="1 250", name="Olga", email="olga@example.org", message="For Masha"
+    )["Location"]
+    with commit():
+        done = client.post(checkout, {"outcome": "fail"})
+    failure = client.get(done["Location"]).content.decode()
+    retry = re.search(r'href="([^"]+\?again=[0-9a-f]+)"', failure).group(1).replace("&amp;", "&")
+
+    form = client.get(retry).content.decode()
+
+    assert 'value="1250"' in form
+    assert 'value="Olga"' in form
+    assert 'value="olga@example.org"' in form
+    assert "For Masha</textarea>" in form
+    assert "Telegram" not in failure  # nothing to share yet
+
+
+def test_a_suggested_amount_comes_back_chosen(client, campaign, provider_http, commit):
+    checkout = _give(client, campaign, preset="3000.00")["Location"]
+    with commit():
+        client.post(checkout, {"outcome": "fail"})
+    key = Donation.objects.get().idempotency_key
+
+    form = client.get(reverse("fundraising:give", args=["campaign", campaign.slug]) + f"?again={key}")
+
+    assert 'value="3000.00" autocomplete="off" checked' in form.content.decode()
+
+
+def test_try_again_does_not_prefill_a_gift_that_went_through_or_another_page(client, campaign, provider_http, commit):
+    other = make_campaign(campaign.community)
+    checkout = _give(client, campaign, name="Olga")["Location"]
+    with commit():
+        client.post(checkout, {"outcome": "succeed"})
+    key = Donation.objects.get().idempotency_key
+
+    same = client.get(reverse("fundraising:give", args=["campaign", campaign.slug]) + f"?again={key}")
+    elsewhere = client.get(reverse("fundraising:give", args=["campaign", other.slug]) + f"?again={key}")
+
+    assert "olga@example.org" not in same.content.decode()
+    assert "olga@example.org" not in elsewhere.content.decode()
+
+
+def test_the_thank_you_page_offers_sharing_once_the_gift_arrived(client, campaign, provider_http, commit):
+    checkout = _give(client, campaign)["Location"]
+    with commit():
+        done = client.post(checkout, {"outcome": "succeed"})
+
+    assert "Telegram" in client.get(done["Location"]).content.decode()
 
 
 def test_the_give_limit_counts_each_client_behind_the_proxy_separately(client, campaign, provider_http, settings):

@@ -4,12 +4,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from config.sanitize import render_markdown
 from fundraising import services
 from fundraising.models import Campaign, Donation
 from fundraising.services import donation_transition
 from members.models import Activity, OutboundMessage
 from tests.factories import UserFactory
-from tests.fundraising.helpers import make_donation
+from tests.fundraising.helpers import make_donation, make_paid
 
 pytestmark = pytest.mark.django_db
 S = Donation.Status
@@ -55,17 +56,18 @@ def test_a_donor_with_an_account_gets_a_donated_activity(campaign, fundraiser):
     assert Activity.objects.filter(user=donor, kind=Activity.Kind.DONATED, community=campaign.community).count() == 1
 
 
-def test_opening_a_fundraiser_records_activity_and_prefills_nothing_unsafe(campaign, owner):
+def test_opening_a_fundraiser_records_activity_and_shows_nothing_unsafe(campaign, owner):
     fundraiser = services.fundraiser_open(
         campaign=campaign,
         owner=owner,
         title="My birthday",
         goal="20000",
-        story="<p>Hi</p><script>alert(1)</script>",
+        story="Hi\n\n<script>alert(1)</script>",
         team_name="Office",
     )
 
-    assert fundraiser.story == "<p>Hi</p>"
+    assert fundraiser.story == "Hi\n\n<script>alert(1)</script>"  # what the owner wrote, to edit later
+    assert render_markdown(fundraiser.story) == "<p>Hi</p>\n"
     assert fundraiser.team.name == "Office"
     assert fundraiser.team.captain == owner
     assert Activity.objects.filter(user=owner, kind=Activity.Kind.FUNDRAISER_OPENED).exists()
@@ -98,16 +100,15 @@ def test_offline_donations_are_for_managers_and_count_at_once(campaign, fundrais
 
 
 def test_refunds_are_for_managers(campaign, manager, owner):
-    donation = _succeed(campaign, amount="800")
+    donation = make_paid(campaign, amount="800")
 
     with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=donation, actor=owner)
-    with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=donation, actor=manager, amount="800.01")
-    services.donation_refund(donation=donation, actor=manager, amount="300", reason="asked")
-    services.donation_refund(donation=donation, actor=manager)  # recorded already: nothing more
-    with pytest.raises(services.FundraisingError):
-        services.donation_refund(donation=make_donation(campaign, email="p@example.org"), actor=manager)
+        services.refund_request(donation=donation, by=owner)
+    with pytest.raises(services.AmountInvalid, match="At most"):
+        services.refund_request(donation=donation, by=manager, amount="800.01")
+    services.refund_request(donation=donation, by=manager, amount="300", reason="asked")
+    with pytest.raises(services.RefundRefused, match="pending"):
+        services.refund_request(donation=make_donation(campaign, email="p@example.org"), by=manager)
 
     campaign.refresh_from_db()
     assert campaign.raised_amount == Decimal("500")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from fundraising.models import Donation
-from fundraising.services import donation_refund, donation_transition
+from fundraising.services import donation_transition, refund_request
 from fundraising.services.donor_links import donor_page_url
 from fundraising.services.statements import statement_for, statement_pdf, statement_years
 from tests.fundraising.helpers import make_donation
@@ -26,7 +26,9 @@ def _gave(campaign, amount, when, email="olga@example.org"):
 def test_the_statement_holds_the_years_gifts_net_of_refunds(campaign, manager):
     _gave(campaign, "1000", datetime(2026, 1, 1, 0, 30, tzinfo=MSK))  # New Year's night in Moscow: 2026
     refunded = _gave(campaign, "500", datetime(2026, 6, 1, tzinfo=MSK))
-    donation_refund(donation=refunded, actor=manager, amount="200", reason="asked")
+    Donation.objects.filter(pk=refunded.pk).update(provider="offline", offline=True)  # cash handed back
+    refunded.refresh_from_db()
+    refund_request(donation=refunded, by=manager, amount="200", reason="asked")
     _gave(campaign, "700", datetime(2025, 12, 31, 23, 0, tzinfo=MSK))
     _gave(campaign, "900", datetime(2026, 3, 1, tzinfo=MSK), email="someone@example.org")
 

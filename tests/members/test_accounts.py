@@ -40,6 +40,15 @@ def test_sign_up_sends_a_verification_email_through_the_ledger(client, commit, m
     assert ledger.user == user
 
 
+def test_the_verification_email_names_the_site(client, commit, mailoutbox, settings):
+    settings.ORGANISATION_NAME = "Fund Vera"
+    sign_up(client, commit)
+
+    host = settings.SITE_URL.split("//", 1)[1]
+    assert f"register an account on {host}." in mailoutbox[0].body
+    assert mailoutbox[0].body.startswith("Hello from Fund Vera!")
+
+
 def test_an_unverified_person_cannot_sign_in(client, commit, mailoutbox):
     sign_up(client, commit)
     client.logout()

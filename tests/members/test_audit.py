@@ -13,7 +13,7 @@ from communities.services import CommunityError
 from communities.services.announcements import announcement_publish
 from communities.services.membership import membership_change_role
 from fundraising.models import Campaign, Donation
-from fundraising.services import donation_refund, donation_transition
+from fundraising.services import donation_transition, refund_request
 from members import services
 from members.models import AuditEntry
 from tests.factories import PASSWORD, CommunityFactory, MembershipFactory, UserFactory
@@ -59,11 +59,17 @@ def test_a_role_change_is_recorded_with_who_and_whom(community, manager):
 def test_a_refund_is_recorded(community, manager):
     campaign = Campaign.objects.create(community=community, title="C", slug="c", goal=1000, status="active")
     gift = Donation.objects.create(
-        campaign=campaign, amount=Decimal("500"), currency="RUB", provider="sandbox", donor_key="k", status="pending"
+        campaign=campaign,
+        amount=Decimal("500"),
+        currency="RUB",
+        provider="offline",
+        offline=True,
+        donor_key="k",
+        status="pending",
     )
     donation_transition(donation_id=gift.pk, to="succeeded")
 
-    donation_refund(donation=gift, actor=manager, amount="200", reason="asked")
+    refund_request(donation=gift, by=manager, amount="200", reason="asked")
 
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.target) == (A.REFUNDED, manager, f"fundraising.Donation:{gift.pk}")

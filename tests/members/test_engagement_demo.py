@@ -12,10 +12,18 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
+def demo_memberships(community, count, **kwargs):
+    """Memberships of demo people (the only ones the demo writes to)."""
+    return [
+        MembershipFactory(community=community, user__email=f"demo-member-{n}@kindred.test", joined_at=NOW, **kwargs)
+        for n in range(count)
+    ]
+
+
 def test_the_demo_history_shows_every_level_and_some_lapsed_members():
     community = CommunityFactory()
-    MembershipFactory.create_batch(60, community=community, joined_at=NOW)
-    MembershipFactory(community=community, role="manager", joined_at=NOW)
+    demo_memberships(community, 60)
+    MembershipFactory(community=community, role="manager", user__email="manager@kindred.test", joined_at=NOW)
 
     result = demo.seed(now=NOW)
 
@@ -34,7 +42,7 @@ def test_the_demo_history_shows_every_level_and_some_lapsed_members():
 
 
 def test_running_the_demo_seed_again_adds_nothing():
-    MembershipFactory.create_batch(5, community=CommunityFactory(), joined_at=NOW)
+    demo_memberships(CommunityFactory(), 5)
     demo.seed(now=NOW)
     count = Activity.objects.count()
 
@@ -42,3 +50,15 @@ def test_running_the_demo_seed_again_adds_nothing():
 
     assert Activity.objects.count() == count
     assert (result["memberships"], result["activities"]) == (0, 0)
+
+
+def test_the_demo_writes_no_history_for_real_people():
+    real = MembershipFactory(community=CommunityFactory(), joined_at=NOW, user__phone="")
+
+    result = demo.seed(now=NOW)
+
+    real.refresh_from_db()
+    assert (result["memberships"], result["profiles"]) == (0, 0)
+    assert real.joined_at == NOW
+    assert real.user.phone == ""
+    assert not Activity.objects.exists()

@@ -238,6 +238,7 @@ NOTHING_PERSONAL = {
     "events.RegistrationQuestion": "no people",
     "fundraising.DonationDay": "sums only",
     "fundraising.SandboxCard": "the test provider's card token",
+    "fundraising.SandboxRefund": "the test provider's refund: amounts and references",
     "fundraising.CampaignDay": "sums only",
 }
 

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from celery.schedules import crontab
+from django.utils import translation
 
 from communities.routine.tasks import checkins_refresh, onboarding_send
+from config.celery import app
 from members import jobs
 from members.models import JobRun
 from tests.factories import UserFactory
@@ -93,14 +95,16 @@ def test_only_staff_see_the_jobs_page_and_the_warning_badge(client):
         _run("communities.tasks_checkins.digests_send", NOW - timedelta(minutes=5), JobRun.Outcome.FAILURE)
         member, staff = UserFactory(), UserFactory(is_staff=True)
         client.force_login(member)
-        assert client.get("/staff/jobs/").status_code == 302
+        refused = client.get("/staff/jobs/")
+        assert refused.status_code == 403  # the site's page, not the admin's login
         assert "Scheduled jobs" not in client.get("/").content.decode()
 
         client.force_login(staff)
         page = client.get("/staff/jobs/").content.decode()
         home = client.get("/").content.decode()
 
-    assert "communities-digests-send" in page
+    assert "Weekly digests to managers" in page
+    assert "every hour at :10" in page
     assert "failing" in page
     assert "1 job needs attention" in page
     assert "jobs overdue or failing" in home
@@ -119,8 +123,39 @@ def test_old_runs_are_pruned_but_the_latest_of_each_job_stays():
 def test_the_jobs_page_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for n in range(30):
         _run("communities.tasks_checkins.checkins_refresh", NOW - timedelta(hours=n))
+        jobs.job_note_record(task="fundraising.tasks.totals_check", message=f"repair {n}")
     # Staff who turned on two-factor sign-in (otherwise the first page records when it becomes due).
     client.force_login(UserFactory(is_staff=True, mfa_enabled=True))
 
-    with django_assert_max_num_queries(8):
+    # The 8 of the page and navbar, and 1 for the checks' notes (however many there are).
+    with django_assert_max_num_queries(9):
         assert client.get("/staff/jobs/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("schedule", "english", "russian"),
+    [
+        (crontab(minute="*/5"), "every 5 minutes", "каждые 5 минут"),
+        (crontab(minute="7,37"), "every hour at :07, :37", "каждый час в :07, :37"),
+        (crontab(minute=15), "every hour at :15", "каждый час в :15"),
+        (crontab(hour=3, minute=20), "every day at 03:20", "каждый день в 03:20"),
+        (crontab(hour=8, minute=0, day_of_week=1), "on Mondays at 08:00", "по понедельникам в 08:00"),
+        (crontab(hour=8, minute=0, day_of_month=1), "0 8 1 * *", "0 8 1 * *"),
+    ],
+)
+def test_schedules_read_as_words_in_both_languages(schedule, english, russian):
+    with translation.override("en"):
+        assert jobs.schedule_in_words(schedule) == english
+    with translation.override("ru"):
+        assert jobs.schedule_in_words(schedule) == russian
+
+
+def test_every_job_in_the_schedule_has_a_human_name():
+    assert set(app.conf.beat_schedule) <= set(jobs.JOB_TITLES)
+
+
+def test_visitors_are_sent_to_the_sites_sign_in_page(client):
+    response = client.get("/staff/jobs/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

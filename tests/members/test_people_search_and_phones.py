@@ -181,6 +181,6 @@ def test_the_checkin_queue_finds_people_by_folded_name_and_any_phone_format(clie
     page = client.get("/c/running/manage/checkins/", {"q": "семен"})
     listed = api(manager).get(f"/api/v1/communities/{community.pk}/checkins/", {"q": "8 916 123-45-67"}).json()
 
-    assert [e.membership.user.name for e in page.context["page"].object_list] == ["Семён Пётрович Ёлкин"]
+    assert [row.entry.membership.user.name for row in page.context["rows"]] == ["Семён Пётрович Ёлкин"]
     assert [e["person"]["name"] for e in listed["results"]] == ["Семён Пётрович Ёлкин"]
     assert 'href="tel:+7-916-123-45-67"' in page.content.decode()

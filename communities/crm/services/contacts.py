@@ -14,7 +14,7 @@ from communities.models import Community, Membership, Tag
 from communities.services import CommunityError
 from communities.services.membership import require_manager
 from members.models import Activity, AuditEntry, OutboundMessage, User
-from members.services import activity_record, audit_record, message_send
+from members.services import activity_record, audit_record, message_send, unique_key
 
 MESSAGE_BATCH_SIZE = 200
 CONTACT_KINDS = {ContactLog.Kind.CALL, ContactLog.Kind.MEETING, ContactLog.Kind.MESSAGE}
@@ -30,13 +30,19 @@ class CrmInputError(CommunityError):
         super().__init__(" ".join(str(message) for message in errors.values()))
 
 
-def tag_get_or_create(*, community, name):
-    """The community's tag with this name (letter case ignored), created when new."""
+def tag_name_clean(name):
+    """A tag name as stored (spaces collapsed); raises CrmInputError when empty or too long."""
     name = " ".join((name or "").replace("\x00", "").split())
     if not name:
         raise CrmInputError({"name": _("Give the tag a name.")})
     if len(name) > Tag._meta.get_field("name").max_length:
         raise CrmInputError({"name": _("A tag name is at most 40 characters long.")})
+    return name
+
+
+def tag_get_or_create(*, community, name):
+    """The community's tag with this name (letter case ignored), created when new."""
+    name = tag_name_clean(name)
     existing = Tag.objects.annotate(lower=Lower("name")).filter(community=community, lower=Lower(Value(name)))
     tag = existing.first()
     if tag is not None:
@@ -156,6 +162,25 @@ def directory_message_send(*, community, sender, memberships, subject, body):
         summary=f"directory message to {len(recipients)}",
     )
     return message_id, len(recipients)
+
+
+def directory_message_reach(*, community, memberships):
+    """(recipients, opted_out) of a selection: active members it would e-mail, and those who turned off news."""
+    active = memberships.filter(community=community, status=Membership.Status.ACTIVE, user__is_active=True)
+    return active.filter(user__consent_news=True).count(), active.filter(user__consent_news=False).count()
+
+
+def directory_message_test(*, community, sender, subject, body):
+    """Send a directory message to its sender alone, as a member would read it."""
+    subject, body = _clean_message(subject, body)
+    context = {"community": community, "subject": subject, "body": body, "sender": sender, "user": sender}
+    return message_send(
+        key=unique_key(f"direct-test:{community.pk}"),
+        template="directory_message",
+        context=context,
+        user=sender,
+        community=community,
+    )
 
 
 def directory_message_batch_send(*, community_id, sender_id, message_id, membership_ids, subject, body, now=None):

@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.crm.forms import ContactLogForm, DirectoryMessageForm, TagAddForm, add_service_errors
@@ -37,6 +39,7 @@ from communities.models import Membership
 from communities.selectors import community_for_manager
 from communities.selectors_public import pending_count
 from communities.services import CommunityError
+from config.confirm import confirm_page, is_confirmed, wants_test
 from members.models import AuditEntry
 from members.services import audit_record
 
@@ -147,6 +150,21 @@ def directory_tag(request, slug):
         messages.error(request, _("Tick the people to tag first."))
         return redirect(_list_url(community, filters))
     try:
+        name = crm.tag_name_clean(request.POST.get("tag_name", ""))
+    except CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(_list_url(community, filters))
+    if not is_confirmed(request):
+        count = selection.count()
+        effect = ngettext("%(n)d person will be tagged “%(tag)s”.", "%(n)d people will be tagged “%(tag)s”.", count) % {
+            "n": count,
+            "tag": name,
+        }
+        fields = [key for key in request.POST if key not in ("csrfmiddlewaretoken", "confirmed")]
+        title = _("Tag %(n)d people?") % {"n": count}
+        back = _list_url(community, filters)
+        return confirm_page(request, title=title, effects=[effect], button=_("Tag them"), back=back, fields=fields)
+    try:
         tag, count = crm.memberships_tag_bulk_add(
             community=community, memberships=selection, name=request.POST.get("tag_name", ""), actor=request.user
         )
@@ -167,8 +185,13 @@ def directory_message(request, slug):
         messages.error(request, _("Tick the people to write to first."))
         return redirect(_list_url(community, filters))
     form = DirectoryMessageForm(request.POST if "send" in request.POST else None)
-    if form.is_valid():
+    recipients, opted_out = crm.directory_message_reach(community=community, memberships=selection)
+    if form.is_valid() and not (recipients or opted_out):
+        form.add_error(None, _("Nobody in the selection is an active member, so there is no one to write to."))
+    elif form.is_valid():
         try:
+            if wants_test(request) or not is_confirmed(request):
+                return _message_confirm(request, community, selection, form, back=_list_url(community, filters))
             message_id, count = crm.directory_message_send(
                 community=community, sender=request.user, memberships=selection, **form.cleaned_data
             )
@@ -177,19 +200,56 @@ def directory_message(request, slug):
         except CommunityError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Your message is on its way to %(count)s people.") % {"count": count})
+            done = _("Your message is on its way to %(count)s people.") % {"count": recipients}
+            messages.success(request, done)
             return redirect(_progress_url(community, message_id, count, filters))
     context = {
         "community": community,
         "pending_count": partial(pending_count, community),
         "form": form,
-        "recipients": selection.filter(status=Membership.Status.ACTIVE).count(),
+        "recipients": recipients,
+        "opted_out": opted_out,
         "hidden_filters": directory_filters_params(filters),
         "ids": request.POST.getlist("ids"),
         "everyone": request.POST.get("everyone") == "1",
         "back_url": _list_url(community, filters),
     }
     return render(request, "communities/directory/message.html", context)
+
+
+def _message_confirm(request, community, selection, form, *, back):
+    """Before sending: how many get it and how many turned off news, a preview, and a test to oneself."""
+    if wants_test(request):
+        crm.directory_message_test(community=community, sender=request.user, **form.cleaned_data)
+        messages.success(request, _("A test is on its way to %(email)s.") % {"email": request.user.email})
+    recipients, opted_out = crm.directory_message_reach(community=community, memberships=selection)
+    effects = [
+        ngettext("%(n)d person will get this e-mail.", "%(n)d people will get this e-mail.", recipients)
+        % {"n": recipients},
+        ngettext(
+            "%(n)d member of the selection has turned off news and will not get it.",
+            "%(n)d members of the selection have turned off news and will not get it.",
+            opted_out,
+        )
+        % {"n": opted_out},
+    ]
+    preview = format_html(
+        '<p class="fw-semibold mb-2">{}</p><div class="kd-note">{}</div>',
+        form.cleaned_data["subject"],
+        mark_safe(linebreaks(form.cleaned_data["body"], autoescape=True)),  # noqa: S308 - escaped by linebreaks
+    )
+    fields = [name for name in request.POST if name not in ("csrfmiddlewaretoken", "confirmed", "test")]
+    return confirm_page(
+        request,
+        title=_("Send “%(subject)s”?") % {"subject": form.cleaned_data["subject"]},
+        effects=effects,
+        button=_("Send"),
+        back=back,
+        fields=fields,
+        preview=preview,
+        test_button=_("Send me a test"),
+        danger=False,
+    )
 
 
 def _progress_url(community, message_id, total, filters):

@@ -225,8 +225,9 @@ def checkin_entry_snooze(*, entry, until, now=None):
         raise CommunityError(_("Choose a day after today."))
     if until > today + timedelta(days=90):
         raise CommunityError(_("Snooze for at most 90 days."))
+    # The queue shows a person once, so snoozing them snoozes every reason they are in it for.
+    CheckinEntry.objects.filter(membership=entry.membership, done_at__isnull=True).update(snoozed_until=until)
     entry.snoozed_until = until
-    entry.save(update_fields=["snoozed_until"])
     return entry
 
 
@@ -248,7 +249,8 @@ def checkin_entry_assign(*, entry, manager_id):
         if manager is None:
             raise CommunityError(_("Choose one of the community's managers."))
     entry.assigned_to = manager.user if manager else None
-    entry.save(update_fields=["assigned_to"])
+    # One person, one assignee: every open reason they are in the queue for goes with them.
+    CheckinEntry.objects.filter(membership=entry.membership, done_at__isnull=True).update(assigned_to=entry.assigned_to)
     return entry
 
 

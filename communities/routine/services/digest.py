@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from communities.routine.models import CheckinEntry
+from communities.routine.selectors import queue_people, queue_rows
 from communities.routine.services.checkins import communities_in_batches, community_today
 from members.models import OutboundMessage, User
 from members.services import message_send
@@ -84,12 +84,11 @@ def digest_data(*, community, now):
     week_ago = now - timedelta(days=7)
     active = Membership.objects.filter(community=community, status=Membership.Status.ACTIVE)
     lapsed_from = now - timedelta(days=community.lapsed_after_days)
-    queue = CheckinEntry.objects.filter(community=community, done_at__isnull=True).filter(
-        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=community_today(community.timezone, now))
-    )
+    # The queue as its page shows it: each person once, with every reason they are in it for.
+    people = queue_people(community, now=now)
     return {
-        "queue_count": queue.count(),
-        "queue": list(queue.select_related("membership__user").order_by("due_on", "pk")[:LIST_LIMIT]),
+        "queue_count": people.count(),
+        "queue": queue_rows(community, list(people[:LIST_LIMIT]), now=now),
         "new_count": active.filter(joined_at__gte=week_ago).count(),
         "new_members": list(active.filter(joined_at__gte=week_ago).select_related("user")[:LIST_LIMIT]),
         "lapsed_members": list(

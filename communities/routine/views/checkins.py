@@ -29,10 +29,11 @@ def checkin_queue(request, slug):
     community = selectors.community_for_manager(request.user, slug)
     mine = request.GET.get("mine") == "1"
     q = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100]
-    entries = selectors_checkins.queue_of(community, assigned_to=request.user if mine else None, q=q)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    people = selectors_checkins.queue_people(community, assigned_to=request.user if mine else None, q=q)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": selectors_checkins.queue_rows(community, page.object_list),
         "mine": mine,
         "q": q,
         "managers": selectors_checkins.managers_of(community),
@@ -44,7 +45,10 @@ def checkin_queue(request, slug):
 
 
 def _row(request, community, entry, **context):
-    context.update(community=community, entry=entry, managers=selectors_checkins.managers_of(community))
+    """The person's row again after an action (htmx swaps it whole: every reason of theirs goes with it)."""
+    rows = selectors_checkins.queue_rows(community, [{"membership_id": entry.membership_id}])
+    row = rows[0] if rows else selectors_checkins.QueueRow(entry=entry, entries=[entry])
+    context.update(community=community, row=row, entry=row.entry, managers=selectors_checkins.managers_of(community))
     context.setdefault("log_form", LogCallForm())
     context.setdefault("snooze_form", SnoozeForm())
     return render(request, "communities/checkins/queue.html#entry", context)

@@ -1,12 +1,15 @@
 """The message centre (/c/<slug>/manage/messages/): every e-mail sent in the community's name, its
 state, and a resend for the failed ones."""
 
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -23,15 +26,39 @@ PAGE_SIZE = 50
 
 @login_required
 def message_centre(request, slug):
+    """Sendings first (one row per announcement, message or batch of reminders); a sending, a search
+    or a state shows the e-mails one by one."""
     community = selectors.community_for_manager(request.user, slug)
+    zone = _zone(community)
     form = MessageFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors_checkins.messages_of(community, status=filters.get("status", ""), q=filters.get("q", ""))
+    sending = form.sending() if form.is_valid() else None
+    grouped = not (sending or filters.get("status") or filters.get("q"))
+    if grouped:
+        found = selectors_checkins.sendings_of(community, zone=zone)
+    else:
+        found = selectors_checkins.messages_of(
+            community, status=filters.get("status", ""), q=filters.get("q", ""), sending=sending, zone=zone
+        )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "Status": OutboundMessage.Status}
+    context = {
+        "form": form,
+        "page": page,
+        "grouped": grouped,
+        "sending": sending,
+        "query": query.urlencode(),
+        "Status": OutboundMessage.Status,
+    }
     return _render(request, "communities/messages/index.html", community, "messages", **context)
+
+
+def _zone(community):
+    try:
+        return zoneinfo.ZoneInfo(community.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
 
 
 @require_POST
