@@ -16,7 +16,7 @@ def fill_message_ids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("members", "0009_two_factor"),
+        ("members", "0010_job_notes"),
     ]
 
     operations = [
