@@ -15,11 +15,11 @@ from members.search import Fold, people_search
 
 
 def queue_open(entries, today):
-    """The queue's one rule, for its page, the API, the dashboard and the digest: entries still open and
-    not snoozed past `today`, about people who are not the community's managers (a manager is never
-    asked to call themselves or a fellow manager)."""
+    """The queue's one rule, for its page, the API, the dashboard and the digest: entries still open, due
+    by `today` and not snoozed past it, about people who are not the community's managers (a manager is
+    never asked to call themselves or a fellow manager)."""
     return (
-        entries.filter(done_at__isnull=True)
+        entries.filter(done_at__isnull=True, due_on__lte=today)
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
         .exclude(membership__role=Membership.Role.MANAGER)
     )
