@@ -7,5 +7,6 @@ class FundraisingConfig(AppConfig):
     verbose_name = _("Fundraising")
 
     def ready(self):
-        # Registers what this app forgets when a person deletes their account.
-        from fundraising import personal_data  # noqa: F401
+        # Registers what this app forgets when a person deletes their account, and the payment
+        # provider's deploy checks.
+        from fundraising import checks, personal_data  # noqa: F401
