@@ -190,7 +190,9 @@ def subscriptions_export(*, user, emails):
                 for c in sorted(s.charges.all(), key=lambda c: c.period)
             ],
         }
-        for s in theirs.select_related("campaign", "fundraiser").prefetch_related("charges").order_by("created_at", "pk")
+        for s in theirs.select_related("campaign", "fundraiser")
+        .prefetch_related("charges")
+        .order_by("created_at", "pk")
     ]
 
 
