@@ -9,4 +9,7 @@ class FundraisingConfig(AppConfig):
     def ready(self):
         # Registers what this app forgets when a person deletes their account, and the payment
         # provider's deploy checks.
-        from fundraising import checks, personal_data  # noqa: F401
+        from fundraising import checks, job_notes, personal_data  # noqa: F401
+
+        # The money checks' notes on the staff jobs page read in the reader's language.
+        job_notes.register()

@@ -37,7 +37,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send failed messages again"))
     def resend(self, request, queryset):
-        count = services.messages_resend(ids=list(queryset.values_list("pk", flat=True)))
+        count = services.messages_resend(ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
         self.message_user(
             request, ngettext("%d message queued again.", "%d messages queued again.", count) % count, messages.SUCCESS
         )
@@ -61,6 +61,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+from members.jobs import job_note_text  # noqa: E402
 from members.models import JobNote, JobRun  # noqa: E402
 
 
@@ -74,7 +75,11 @@ class JobRunAdmin(admin.ModelAdmin):
 
 @admin.register(JobNote)
 class JobNoteAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "task", "message"]
-    list_filter = ["task"]
-    search_fields = ["message"]
-    readonly_fields = ["task", "message", "data", "created_at"]
+    list_display = ["created_at", "task", "text"]
+    list_filter = ["task", "kind"]
+    search_fields = ["message", "kind"]
+    readonly_fields = ["task", "kind", "message", "data", "created_at"]
+
+    @admin.display(description=_("what was found and done"))
+    def text(self, note):
+        return job_note_text(note)
