@@ -185,6 +185,9 @@ def _state_apply(donation, refund, state, source, by, now):
     if state == "failed" and refund.state == Refund.State.PENDING:
         refund.state = Refund.State.FAILED
         refund.save(update_fields=["state"])
+        if refund.origin == Refund.Origin.MANAGER and source != Source.MANAGER:
+            # The manager left thinking it was on its way (YooKassa cancels, Stripe fails a pending one).
+            notifications.refund_failed(donation=donation, refund=refund)
     return None
 
 
@@ -220,7 +223,7 @@ def _reverse_locked(donation, refund, source, now):
     donation.save(update_fields=["refunded_amount", "status", "updated_at"])
     counted_change(donation, amount=refund.amount, donation_delta=1 if before == S.REFUNDED else 0)
     history_record(donation, before=before, source=source, refund=refund, reversal=True, now=now)
-    notifications.refund_reversed(donation=donation, refund=refund)
+    notifications.refund_failed(donation=donation, refund=refund)
 
 
 def refunds_sync(*, donation_id, refunds, source, now=None):

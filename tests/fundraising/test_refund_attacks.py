@@ -355,3 +355,109 @@ def test_a_stripe_dashboard_refund_of_the_same_sum_as_a_manager_refund_in_flight
     assert (asked.state, asked.provider_reference) == (Refund.State.SUCCEEDED, "re_mgr")
     assert _totals(campaign) == (Decimal("500"), 1, 1) == _fresh(campaign=campaign)
     assert ProviderEvent.objects.count() == 1
+
+
+# --- YooKassa, through its SDK ----------------------------------------------------------------------
+
+YK_PAYMENT = "2f1a0b3c-000f-5000-9000-1a2b3c4d5e6f"
+
+
+@pytest.fixture
+def yookassa_paid(campaign, settings):
+    settings.PAYMENT_PROVIDER = "yookassa"
+    settings.YOOKASSA_SHOP_ID = "100500"
+    settings.YOOKASSA_SECRET_KEY = "test_secret"
+    donation = make_donation(campaign, amount="1500", provider="yookassa", reference=YK_PAYMENT)
+    services.donation_transition(donation_id=donation.pk, to=S.SUCCEEDED)
+    return donation
+
+
+def _yk_refund(status, value="400.00", metadata=None):
+    return {
+        "id": "rf-1",
+        "payment_id": YK_PAYMENT,
+        "status": status,
+        "amount": {"value": value, "currency": "RUB"},
+        "created_at": "2026-11-25T10:00:00.000Z",
+        "metadata": metadata or {},
+    }
+
+
+def _yk_payment():
+    return {
+        "id": YK_PAYMENT,
+        "status": "succeeded",
+        "paid": True,
+        "test": True,
+        "refundable": True,
+        "amount": {"value": "1500.00", "currency": "RUB"},
+        "created_at": "2026-11-24T10:00:00.000Z",
+        "recipient": {"account_id": "100500", "gateway_id": "1"},
+        "metadata": {},
+    }
+
+
+@pytest.mark.django_db
+def test_a_yookassa_refund_it_cancels_while_pending_never_counts_and_the_managers_are_told(
+    yookassa_paid, manager, provider_http, campaign, commit, mailoutbox
+):
+    from fundraising.services import checks
+
+    manager.language = "ru"  # the manager hears in their own language
+    manager.save(update_fields=["language"])
+    provider_http.on("POST", "https://api.yookassa.ru/v3/refunds", lambda r: (200, _yk_refund("pending")))
+    refund = services.refund_request(donation=yookassa_paid, by=manager, amount="400")
+    assert refund.state == Refund.State.PENDING
+    cancelled = _yk_refund("canceled")
+    provider_http.on("GET", "https://api.yookassa.ru/v3/refunds/rf-1", lambda r: (200, cancelled))
+    provider_http.on("GET", f"https://api.yookassa.ru/v3/payments/{YK_PAYMENT}", lambda r: (200, _yk_payment()))
+    provider_http.on(
+        "GET", "https://api.yookassa.ru/v3/refunds?", lambda r: (200, {"type": "list", "items": [cancelled]})
+    )
+    mailoutbox.clear()
+
+    with commit():
+        checks.payments_reconcile()
+    checks.payments_reconcile()
+
+    refund.refresh_from_db()
+    assert (refund.state, refund.reversed_at) == (Refund.State.FAILED, None)
+    assert _totals(campaign) == (Decimal("1500"), 1, 1) == _fresh(campaign=campaign)
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+    assert mailoutbox[0].subject == f"Возврат 400\u00a0₽ не прошёл (пожертвование {yookassa_paid.pk})"
+    assert "не состоялся: yookassa его отменил" in mailoutbox[0].body
+    assert "Итоги кампании не изменились." in mailoutbox[0].body
+    # The manager may now refund again: the cancelled refund no longer holds the amount.
+    provider_http.on(
+        "POST",
+        "https://api.yookassa.ru/v3/refunds",
+        lambda r: (200, {**_yk_refund("succeeded", "1500.00"), "id": "rf-2"}),
+    )
+    assert services.refund_request(donation=yookassa_paid, by=manager).state == Refund.State.SUCCEEDED
+    assert _totals(campaign) == (Decimal("0"), 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_yookassa_refund_succeeded_notification_for_a_manager_refund_in_flight_counts_it_once(
+    yookassa_paid, manager, provider_http, client, campaign
+):
+    asked = Refund.objects.create(
+        donation=yookassa_paid, amount=Decimal("400"), currency="RUB", provider="yookassa", actor=manager
+    )
+    made = _yk_refund("succeeded", metadata={"kindred_refund": asked.idempotency_key})
+    provider_http.on("GET", f"https://api.yookassa.ru/v3/payments/{YK_PAYMENT}", lambda r: (200, _yk_payment()))
+    provider_http.on("GET", "https://api.yookassa.ru/v3/refunds?", lambda r: (200, {"type": "list", "items": [made]}))
+    body = json.dumps({"type": "notification", "event": "refund.succeeded", "object": made})
+    url = reverse("fundraising:callback", kwargs={"provider": "yookassa"})
+
+    first = client.post(url, body, content_type="application/json", REMOTE_ADDR="185.71.76.1")
+    refund_confirm(
+        refund_id=asked.pk,
+        answer=RefundStatus("rf-1", Decimal("400"), "RUB", "succeeded", kindred_refund=asked.idempotency_key),
+        source="manager",
+    )
+
+    assert first.json() == {"outcome": "refunded"}
+    asked.refresh_from_db()
+    assert (asked.state, asked.provider_reference, Refund.objects.count()) == (Refund.State.SUCCEEDED, "rf-1", 1)
+    assert _totals(campaign) == (Decimal("1100"), 1, 1) == _fresh(campaign=campaign)
