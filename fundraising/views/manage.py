@@ -287,6 +287,8 @@ def refund(request, slug, donation_id):
             made = services.refund_request(donation=donation, by=request.user, **form.cleaned_data)
             if made.state == made.State.SUCCEEDED:
                 messages.success(request, _("The refund is made; the donor is told by e-mail."))
+            elif made.state == made.State.FAILED:
+                messages.error(request, _("The payment service did not make the refund. Nothing was refunded."))
             else:
                 messages.info(
                     request, _("The refund is asked of the payment service; it counts once the service confirms it.")
