@@ -197,9 +197,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
-# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes. Staff and community
-# managers must turn it on within MFA_GRACE_DAYS of becoming one; after that every page leads to its setup.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP), security keys and passkeys (WebAuthn), and
+# recovery codes. Staff and community managers must turn one on within MFA_GRACE_DAYS of becoming one; after
+# that every page leads to its setup. WebAuthn needs HTTPS, except on a developer's http://localhost.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
 MFA_TOTP_ISSUER = env("ORGANISATION_NAME", default="Kindred Foundation")
 MFA_GRACE_DAYS = env.int("MFA_GRACE_DAYS", default=14)
 # Retention (members.tasks.personal_data_retention, daily): how long texts and files with personal data stay.
@@ -214,6 +216,10 @@ ENVIRONMENT.update(
     }
 )
 ENVIRONMENT["MFA_GRACE_DAYS"] = ("days staff and managers have to turn on two-factor sign-in", "14")
+ENVIRONMENT["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] = (
+    "let security keys work on http://localhost (development only)",
+    "DEBUG",
+)
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True

@@ -55,6 +55,7 @@ urlpatterns = [
     path("fundraising/manage/<slug:slug>/end/", manage.campaign_end, name="campaign_end"),
     path("fundraising/manage/<slug:slug>/donations/", manage.donations, name="manage_donations"),
     path("fundraising/manage/<slug:slug>/donations.csv", manage.donations_csv, name="donations_csv"),
+    path("fundraising/manage/<slug:slug>/refunds.csv", manage.refunds_csv, name="refunds_csv"),
     path("fundraising/manage/<slug:slug>/donations/offline/", manage.offline_new, name="offline_new"),
     path("fundraising/manage/<slug:slug>/donations/<int:donation_id>/refund/", manage.refund, name="refund"),
     path(

@@ -25,7 +25,9 @@ from communities.models import Community, Membership
 from communities.routine.models import CheckinEntry
 from communities.routine.selectors import queue_open
 from events.models import Event, Registration
-from fundraising.models import CampaignDay, DonationDay, Fundraiser, Team
+from fundraising.models import Campaign, CampaignDay, DonationDay, Fundraiser, Team
+from fundraising.money import money_format
+from fundraising.selectors import money_awaiting
 from members.models import Activity
 from members.services import ENGAGING_ACTIVITIES
 
@@ -570,12 +572,17 @@ def dashboard_build(*, community=None, period, now=None):
     totals = _money_totals(community, period)
     currency = _main_currency(totals, community)
     money = _money_series(community, period, currency)
-    figures = Figures(counts, growth, active, queue, attendance, totals, currency, money)
+    # Not yet confirmed, now: shown beside the confirmed figures, never added to them.
+    awaiting = money_awaiting(_scoped(Campaign.objects.all(), community, "community"))
+    figures = Figures(counts, growth, active, queue, attendance, totals, currency, money, awaiting)
     fundraisers = _by_fundraiser(community, period)
+    campaigns = _by_campaign(community, period)
+    for row in campaigns:
+        row["pending"] = awaiting["by_campaign"].get(row["campaign_id"], {}).get("pending", ZERO)
     tables = {
         **_member_tables(figures),
         **_event_tables(upcoming, past),
-        **_money_tables(money, _by_campaign(community, period), fundraisers, _by_team(community, period), period),
+        **_money_tables(money, campaigns, fundraisers, _by_team(community, period), period),
     }
     feed = _feed(community)
     tables["activity"] = _feed_table(feed)
@@ -595,6 +602,7 @@ class Figures:
     totals: dict
     currency: str
     money: list
+    awaiting: dict = field(default_factory=dict)
 
     @property
     def main_totals(self):
@@ -631,6 +639,7 @@ def _cards(f):
             kind="money",
             currency=f.currency,
             trend=[v for _step, v in f.money],
+            note=_awaiting_note(f),
         ),
         Card("donations", _("Donations"), money["count"], money["count_prev"]),
         Card("active", _("Active in the last 30 days"), f.active["active"], f.active["active_prev"]),
@@ -646,6 +655,17 @@ def _cards(f):
             % {"came": a["attended"], "expected": a["expected"], "events": a["events"]},
         ),
     ]
+
+
+def _awaiting_note(f):
+    """Confirmed money is the card's figure; what is not yet confirmed, now, is said beside it."""
+    awaiting = f.awaiting.get("by_currency", {}).get(f.currency)
+    if not awaiting:
+        return _("confirmed by the payment service")
+    return _("confirmed; not yet: %(pending)s awaiting payment, −%(refunds)s refunds") % {
+        "pending": money_format(awaiting["pending"], f.currency),
+        "refunds": money_format(awaiting["refunds_pending"], f.currency),
+    }
 
 
 def _member_tables(f):
@@ -710,8 +730,8 @@ def _money_tables(money, campaigns, fundraisers, teams, period):
         "campaigns": Table(
             "campaigns",
             _("Money by campaign"),
-            [_("Campaign"), _("Raised"), _("Currency"), _("Donations")],
-            [[r["campaign__title"], r["raised"], r["currency"], r["count"]] for r in campaigns],
+            [_("Campaign"), _("Raised"), _("Currency"), _("Donations"), _("Awaiting payment now")],
+            [[r["campaign__title"], r["raised"], r["currency"], r["count"], r["pending"]] for r in campaigns],
             "bar",
         ),
         "fundraisers": Table(
