@@ -15,3 +15,46 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+ERROR_COMPONENTS = {
+    "ErrorDetail": {
+        "type": "object",
+        "description": "An error about the request as a whole (DRF's format), in the client's language.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {
+        "type": "object",
+        "description": 'Messages per field, e.g. {"amount": ["Enter a number."]}; "non_field_errors" for the '
+        "request as a whole; a nested object for a nested field. Or {\"detail\": ...}.",
+        "additionalProperties": {},
+    },
+}
+ERROR_RESPONSES = {
+    "400": ("ValidationErrors", "The request is not valid: messages per field."),
+    "401": ("ErrorDetail", "No valid token or session."),
+    "403": ("ErrorDetail", "Signed in, but not allowed to do this."),
+    "404": ("ErrorDetail", "No such object, or not visible to you (or no such page of a list)."),
+    "429": ("ErrorDetail", "Too many requests; Retry-After says when to try again."),
+}
+
+
+def error_responses_hook(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the errors any view can answer
+    (400, 401, 403, 404, 429) with DRF's error bodies, next to what the view documents itself."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, (component, description) in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}
+                        },
+                    },
+                )
+    return result
