@@ -250,7 +250,7 @@ AXES_USERNAME_CALLABLE = "members.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The same address as every other limit (instead of django-ipware's own reading of the headers).
-AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.net.client_network"  # an IPv6 client by its /64
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]

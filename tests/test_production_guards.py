@@ -85,9 +85,11 @@ def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(client):
     ("address", "expected"),
     [
         ("203.0.113.5", "203.0.113.5"),
-        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),
-        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),  # IPv4-mapped: each IPv4 client counted on its own
+        ("::ffff:198.51.100.7", "198.51.100.7"),
     ],
 )
 def test_limits_count_an_ipv6_client_by_its_64_network(settings, address, expected):
