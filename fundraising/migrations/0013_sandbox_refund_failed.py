@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fundraising', '0011_refund_reversal'),
+        ('fundraising', '0012_donor_consents'),
     ]
 
     operations = [
