@@ -452,7 +452,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A request naming another host (scanners) is answered 400; one line, not an ERROR traceback.
+        "django.security.DisallowedHost": {"level": "CRITICAL", "propagate": False, "handlers": []},
+    },
 }
 
 # Optional error reporting: only when SENTRY_DSN is set (no personal data is sent).
