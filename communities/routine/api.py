@@ -40,6 +40,25 @@ class CheckinEntrySerializer(serializers.ModelSerializer):
         fields = ["id", "membership", "person", "reason", "details", "due_on", "snoozed_until", "assigned_to"]
 
 
+class QueueReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckinEntry
+        fields = ["id", "reason", "details", "due_on"]
+
+
+class QueuePersonSerializer(serializers.Serializer):
+    """A person in the queue, once, with every reason they are in it for (the page's rows)."""
+
+    id = serializers.IntegerField(
+        source="entry.pk", help_text="The first open entry: post actions about the person to it."
+    )
+    membership = serializers.IntegerField(source="entry.membership_id")
+    person = DirectoryPersonSerializer(source="entry.membership.user")
+    due_on = serializers.DateField(source="entry.due_on", help_text="When the earliest reason fell due.")
+    assigned_to = AssigneeSerializer(source="entry.assigned_to", allow_null=True)
+    reasons = QueueReasonSerializer(source="entries", many=True)
+
+
 class LogCallInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c in ContactLog.Outcome.choices if c[0]])
     note = MultiLineSerializerField(required=False, allow_blank=True, max_length=5000, default="")
@@ -68,15 +87,21 @@ class MessageSerializer(serializers.ModelSerializer):
     ]
 )
 class CheckinQueue(generics.ListAPIView):
-    """The community's check-in queue: open entries that are not snoozed, oldest first."""
+    """The community's check-in queue as its page shows it: each person once with all their open reasons,
+    who is due first first; never a manager of the community. `count` is of people."""
 
-    serializer_class = CheckinEntrySerializer
+    serializer_class = QueuePersonSerializer
 
     def get_queryset(self):
-        community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
+        self.community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
         mine = self.request.query_params.get("mine") in ("1", "true")
         q = " ".join(self.request.query_params.get("q", "").replace("\x00", "").split())[:100]
-        return selectors_checkins.queue_of(community, assigned_to=self.request.user if mine else None, q=q)
+        return selectors_checkins.queue_people(self.community, assigned_to=self.request.user if mine else None, q=q)
+
+    def list(self, request, *args, **kwargs):
+        people = self.paginate_queryset(self.get_queryset())
+        rows = selectors_checkins.queue_rows(self.community, people)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class _EntryAction(APIView):
