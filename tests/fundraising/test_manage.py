@@ -77,7 +77,8 @@ def test_the_manager_records_an_offline_gift_and_a_refund(client, manager, campa
         reverse("fundraising:offline_new", args=[campaign.slug]),
         {"amount": "10,000", "donor_name": "Cash box", "fundraiser": fundraiser.pk, "note": "concert"},
     )
-    client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), {"amount": "500", "reason": "asked"})
+    refund = {"amount": "500", "reason": "asked", "confirmed": "1"}
+    client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), refund)
 
     fundraiser.refresh_from_db()
     assert fundraiser.raised_amount == Decimal("12000")
@@ -127,8 +128,13 @@ def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community,
     assert campaign.suggested_amounts == ["300.00", "1000.50"]
     assert campaign.story == "Run with us: https://example.org/run"
 
+    end = reverse("fundraising:campaign_end", args=[campaign.slug])
+    asked = client.post(end).content.decode()
+    campaign.refresh_from_db()
+    assert "0 donors will get an e-mail that the campaign has ended." in asked
+    assert campaign.status == Campaign.Status.ACTIVE
     with commit():
-        client.post(reverse("fundraising:campaign_end", args=[campaign.slug]))
+        client.post(end, {"confirmed": "1"})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.ENDED
 
