@@ -342,6 +342,20 @@ def _fundraiser_for_manager(user, slug):
 def fundraiser_hide(request, slug):
     fundraiser = _fundraiser_for_manager(request.user, slug)
     form = HideForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        owner = fundraiser.owner.name or fundraiser.owner.email
+        return confirm_page(
+            request,
+            title=_("Hide “%(title)s”?") % {"title": fundraiser.title},
+            effects=[
+                _("Its page leaves the public pages and takes no more donations; gifts already made still count."),
+                _("%(owner)s will get your reason by e-mail.") % {"owner": owner},
+                _("You can show it again later."),
+            ],
+            button=_("Hide the fundraiser"),
+            back=reverse("fundraising:manage_campaign", args=[fundraiser.campaign.slug]),
+            fields=["reason"],
+        )
     if form.is_valid():
         services.fundraiser_hide(fundraiser=fundraiser, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The fundraiser is hidden and its owner is told why."))

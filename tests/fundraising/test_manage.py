@@ -142,8 +142,13 @@ def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community,
 def test_a_manager_hides_a_fundraiser_and_the_owner_is_told(client, manager, fundraiser, commit, mailoutbox):
     client.force_login(manager)
 
+    url = reverse("fundraising:fundraiser_hide", args=[fundraiser.slug])
+    asked = client.post(url, {"reason": "Wrong photo"}).content.decode()
+    assert "will get your reason by e-mail" in asked
+    assert 'name="reason" value="Wrong photo"' in asked
+    assert Fundraiser.objects.get(pk=fundraiser.pk).status != Fundraiser.Status.HIDDEN
     with commit():
-        client.post(reverse("fundraising:fundraiser_hide", args=[fundraiser.slug]), {"reason": "Wrong photo"})
+        client.post(url, {"reason": "Wrong photo", "confirmed": "1"})
 
     fundraiser.refresh_from_db()
     assert fundraiser.status == Fundraiser.Status.HIDDEN
