@@ -108,3 +108,16 @@ def test_promoting_someone_needs_no_confirmation(client, cast):
 
     assert response.status_code == 302
     assert Membership.objects.get(pk=cast["vera"].pk).role == "manager"
+
+
+def test_taking_a_role_away_by_e_mail_asks_too(client, cast):
+    client.force_login(cast["manager"])
+    url = reverse("communities:manage_roles", args=["warm"])
+
+    asked = client.post(url, {"email": "vera@example.org", "role": "member"}).content.decode()
+    assert "will no longer be able to propose and run events" in asked
+    assert 'name="email" value="vera@example.org"' in asked
+    assert Membership.objects.get(pk=cast["vera"].pk).role == "host"
+    client.post(url, {"email": "vera@example.org", "role": "member", "confirmed": "1"})
+
+    assert Membership.objects.get(pk=cast["vera"].pk).role == "member"

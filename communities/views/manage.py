@@ -288,6 +288,10 @@ def manage_roles(request, slug):
         membership = selectors_public.active_member_by_email(community, form.cleaned_data["email"])
         if membership is None:
             form.add_error("email", _("No active member of this community has this e-mail."))
+        elif _lowers(membership, form.cleaned_data["role"]) and not is_confirmed(request):
+            return _confirm_demotion(
+                request, community, membership, form.cleaned_data["role"], fields=["email", "role"]
+            )
         elif _change_role(request, membership, form.cleaned_data["role"]):
             return _back(request, "manage_roles", community)
     context = {"form": form, "people": selectors_public.people_with_roles(community), "role_choices": Role.choices}
@@ -302,7 +306,7 @@ def manage_person_role(request, slug, pk):
     form = RoleForm(request.POST)
     if form.is_valid():
         role = form.cleaned_data["role"]
-        if RANK.get(role, 0) < RANK[membership.role] and not is_confirmed(request):
+        if _lowers(membership, role) and not is_confirmed(request):
             return _confirm_demotion(request, community, membership, role)
         _change_role(request, membership, role)
     return _after_people_change(request, community)
@@ -311,7 +315,11 @@ def manage_person_role(request, slug, pk):
 RANK = {Role.MEMBER: 0, Role.HOST: 1, Role.MANAGER: 2}
 
 
-def _confirm_demotion(request, community, membership, role):
+def _lowers(membership, role):
+    return RANK.get(role, 0) < RANK.get(membership.role, 0)
+
+
+def _confirm_demotion(request, community, membership, role, fields=("role",)):
     """Taking a role away closes pages to someone: say which before it happens."""
     name, yourself = membership.user.name or membership.user.email, membership.user == request.user
     if membership.role == Role.MANAGER:
@@ -328,7 +336,7 @@ def _confirm_demotion(request, community, membership, role):
         effects=[lost % {"name": name}],
         button=_("Change the role"),
         back=reverse("communities:manage_roles", args=[community.slug]),
-        fields=["role"],
+        fields=fields,
     )
 
 

@@ -132,3 +132,31 @@ def test_the_message_centre_lists_the_communitys_messages(cast):
 
     assert [m["to_email"] for m in listed["results"]] == ["here@example.org"]
     assert client.get(url, {"status": "nonsense"}).status_code == 400
+
+
+def test_the_message_centre_api_groups_by_sending_and_drills_down_to_recipients(cast):
+    community = cast["community"]
+    for n, status in enumerate(["sent", "sent", "failed", "skipped"]):
+        OutboundMessage.objects.create(
+            key=f"news-{n}",
+            community=community,
+            to_email=f"p{n}@example.org",
+            language="en",
+            template="community_announcement",
+            subject="November report",
+            body_text="x",
+            status=status,
+        )
+    client = api(cast["manager"])
+    base = f"/api/v1/communities/{community.pk}/"
+
+    (sending,) = client.get(base + "sendings/").json()["results"]
+    recipients = client.get(
+        base + "messages/", {key: sending[key] for key in ("template", "subject", "day")} | {"status": "failed"}
+    ).json()
+
+    assert (sending["total"], sending["sent"], sending["failed"], sending["skipped"]) == (4, 2, 1, 1)
+    assert [m["to_email"] for m in recipients["results"]] == ["p2@example.org"]
+    assert (
+        api(MembershipFactory(community=cast["other"], role="manager").user).get(base + "sendings/").status_code == 404
+    )
