@@ -8,4 +8,7 @@ class FundraisingConfig(AppConfig):
 
     def ready(self):
         # Registers what this app forgets when a person deletes their account.
-        from fundraising import personal_data  # noqa: F401
+        from fundraising import job_notes, personal_data  # noqa: F401
+
+        # The money checks' notes on the staff jobs page read in the reader's language.
+        job_notes.register()

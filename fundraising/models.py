@@ -362,6 +362,8 @@ class Refund(models.Model):
     idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key, editable=False)
     created_at = models.DateTimeField(_("created at"), default=now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Set when the provider reported the refund failed after it had succeeded (it counts no more).
+    reversed_at = models.DateTimeField(_("failed after it was made, at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("refund")
@@ -396,6 +398,8 @@ class DonationChange(models.Model):
     from_status = models.CharField(_("from"), max_length=10, choices=Donation.Status, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Donation.Status)
     refund = models.ForeignKey(Refund, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The refund failed at the provider after it had counted: its money counts again.
+    refund_reversed = models.BooleanField(_("refund failed after it was made"), default=False)
     source = models.CharField(_("source"), max_length=16, choices=Source)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

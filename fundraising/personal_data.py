@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
-from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge
+from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge, Team
 from fundraising.selectors import public_body_key
 from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
@@ -156,4 +156,50 @@ def fundraisers_export(*, user, emails):
             ],
         }
         for f in owned.order_by("created_at", "pk")
+    ]
+
+
+def _when(moment):
+    return moment.isoformat() if moment else None
+
+
+@personal_data_section("monthly_gifts")
+def subscriptions_export(*, user, emails):
+    """Monthly gifts started signed in, or under one of the person's verified addresses, with their months."""
+    theirs = Subscription.objects.filter(Q(user=user) | Q(donor_email__in=emails) | Q(donor_key__in=emails))
+    return [
+        {
+            "campaign": s.campaign.title,
+            "fundraiser": s.fundraiser.title if s.fundraiser else None,
+            "amount": str(s.amount),
+            "currency": s.currency,
+            "day": s.day,
+            "status": s.status,
+            "name": s.donor_name,
+            "email": s.donor_email,
+            "anonymous": s.anonymous,
+            "card": s.card_label,
+            "created_at": _when(s.created_at),
+            "started_at": _when(s.started_at),
+            "paused_at": _when(s.paused_at),
+            "cancelled_at": _when(s.cancelled_at),
+            "cancel_reason": s.cancel_reason,
+            "next_charge_at": _when(s.next_charge_at),
+            "months": [
+                {"month": c.period.isoformat()[:7], "status": c.status, "settled_at": _when(c.settled_at)}
+                for c in sorted(s.charges.all(), key=lambda c: c.period)
+            ],
+        }
+        for s in theirs.select_related("campaign", "fundraiser")
+        .prefetch_related("charges")
+        .order_by("created_at", "pk")
+    ]
+
+
+@personal_data_section("teams")
+def teams_export(*, user, emails):
+    """Teams the person captains."""
+    return [
+        {"name": t.name, "campaign": t.campaign.title, "raised": str(t.raised_amount), "currency": t.campaign.currency}
+        for t in Team.objects.filter(captain=user).select_related("campaign").order_by("pk")
     ]

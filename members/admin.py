@@ -61,6 +61,7 @@ class ConsentRecordAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
 
 
+from members.jobs import job_note_text  # noqa: E402
 from members.models import JobNote, JobRun  # noqa: E402
 
 
@@ -74,7 +75,11 @@ class JobRunAdmin(admin.ModelAdmin):
 
 @admin.register(JobNote)
 class JobNoteAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "task", "message"]
-    list_filter = ["task"]
-    search_fields = ["message"]
-    readonly_fields = ["task", "message", "data", "created_at"]
+    list_display = ["created_at", "task", "text"]
+    list_filter = ["task", "kind"]
+    search_fields = ["message", "kind"]
+    readonly_fields = ["task", "kind", "message", "data", "created_at"]
+
+    @admin.display(description=_("what was found and done"))
+    def text(self, note):
+        return job_note_text(note)

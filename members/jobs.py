@@ -314,20 +314,47 @@ def jobs_alert():
     return count
 
 
-def job_note_record(*, task, message, data=None, now=None):
+# How each kind of note reads: kind -> render(data) -> str, called when the note is shown, in the reader's
+# language. The apps whose checks write notes register their kinds (fundraising.apps).
+JOB_NOTE_TEXTS = {}
+
+
+def job_note_kind_register(kind, render):
+    JOB_NOTE_TEXTS[kind] = render
+
+
+def job_note_record(*, task, kind="", data=None, message="", now=None):
     """Tell staff on the jobs page what a periodic check found and repaired.
 
-    `task` is the Celery task's name (or a manage.py command's), `message` one plain sentence (at most
-    500 characters), `data` a small JSON-able dict of ids and amounts. Returns the JobNote.
+    `task` is the Celery task's name (or a manage.py command's), `kind` a registered kind of note and
+    `data` the small JSON-able dict of ids and amounts it reads from, so the note is written in the
+    language of whoever reads it. `message` is for notes of no kind (shown as it is). Returns the JobNote.
     """
-    note = JobNote.objects.create(task=task, message=message[:500], data=data or {}, created_at=now or timezone.now())
+    note = JobNote.objects.create(
+        task=task, kind=kind, message=message[:500], data=data or {}, created_at=now or timezone.now()
+    )
     cache.delete(ALERT_CACHE_KEY)
     return note
 
 
+def job_note_text(note):
+    """The note in the active language; a note whose kind is unknown or whose data do not fit shows its
+    stored message."""
+    render = JOB_NOTE_TEXTS.get(note.kind)
+    if render is None:
+        return note.message
+    try:
+        return render(note.data)
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return note.message or note.kind
+
+
 def job_notes_recent(*, limit=50):
-    """The latest notes of every job, newest first (one query)."""
-    return list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
+    """The latest notes of every job, newest first (one query), each with its `text` in the active language."""
+    notes = list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
+    for note in notes:
+        note.text = job_note_text(note)
+    return notes
 
 
 def job_runs_prune(*, now=None, keep_days=30):

@@ -320,7 +320,10 @@ class JobNote(models.Model):
     shown to staff on the jobs page next to the job that found it."""
 
     task = models.CharField(_("task"), max_length=200)
-    message = models.CharField(_("what was found and done"), max_length=500)
+    # What kind of note it is (members.jobs.JOB_NOTE_TEXTS): its text is made from `data` when shown,
+    # in the reader's language. Notes of no kind show `message`.
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    message = models.CharField(_("what was found and done"), max_length=500, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("at"), default=now)
 
@@ -331,7 +334,7 @@ class JobNote(models.Model):
         indexes = [models.Index(fields=["task", "-created_at"])]
 
     def __str__(self):
-        return f"{self.task}: {self.message}"
+        return f"{self.task}: {self.message or self.kind}"
 
 
 class AuditEntry(models.Model):

@@ -14,14 +14,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from fundraising.models import Campaign, Donation, DonationChange, Fundraiser, Team
-from fundraising.money import money_format
+from fundraising import job_notes
+from fundraising.models import Campaign, Donation, DonationChange, Fundraiser, Refund, Team
 from fundraising.providers import get_provider
 from fundraising.services import rollups
 from fundraising.services.errors import PaymentMismatch, ProviderUnavailable
 from fundraising.services.payments import counted_aggregates, payment_apply, totals_recompute_model
 from fundraising.services.refunds import refunds_pending_check
-from members.jobs import job_note_record
+from members.jobs import job_note_record, job_note_text
 
 logger = logging.getLogger(__name__)
 S = Donation.Status
@@ -41,17 +41,24 @@ def payments_reconcile(*, now=None, sample=50, recent_days=30, limit=2000, task=
     pending = list(online.filter(status=S.PENDING).order_by("created_at")[:limit])
     final = online.exclude(status=S.PENDING).filter(created_at__gte=now - timedelta(days=recent_days))
     messages = []
-    for donation in pending + list(final.order_by("?")[:sample]):
+    for donation in pending + list(final.order_by("?")[:sample]) + _refunded_recently(online, now, recent_days):
         messages += _reconcile_one(donation, now, task)
     for refund in refunds_pending_check(now=now):
-        messages.append(
-            _note(
-                task,
-                f"Refund {refund.pk} of donation {refund.donation_id} confirmed by {refund.provider}.",
-                refund.donation_id,
-            )
-        )
+        data = {"refund": refund.pk, "donation": refund.donation_id, "provider": refund.provider}
+        messages.append(_note(task, job_notes.REFUND_CONFIRMED, data | _money(refund)))
     return messages
+
+
+def _refunded_recently(online, now, recent_days, limit=500):
+    # A refund can still fail days after it succeeded (Stripe): every gift with a refund confirmed
+    # in these days is asked, not only a sample.
+    since = now - timedelta(days=recent_days)
+    donations = online.filter(refunds__confirmed_at__gte=since, refunds__state=Refund.State.SUCCEEDED).distinct()
+    return list(donations.order_by("pk")[:limit])
+
+
+def _money(obj):
+    return {"amount": str(obj.amount), "currency": obj.currency}
 
 
 def _reconcile_one(donation, now, task):
@@ -66,25 +73,19 @@ def _reconcile_one(donation, now, task):
         logger.warning("reconcile: %s did not answer about donation %s: %s", donation.provider, donation.pk, exc)
         return []
     except PaymentMismatch as exc:
-        return [
-            _note(
-                task,
-                f"Donation {donation.pk}: {exc} Nothing was changed; check it at {donation.provider}.",
-                donation.pk,
-            )
-        ]
+        data = {"donation": donation.pk, "provider": donation.provider, "code": exc.code}
+        return [_note(task, job_notes.DONATION_MISMATCH, data)]
     if not changes:
         return []
-    amount = money_format(donation.amount, donation.currency, language="en")
-    changed = ", ".join(changes)
-    text = f"Donation {donation.pk} ({amount}, “{donation.campaign.title}”): {changed}, as {donation.provider} reports."
-    return [_note(task, text, donation.pk)]
+    data = {"donation": donation.pk, "title": donation.campaign.title, "provider": donation.provider}
+    return [_note(task, job_notes.DONATION_REPAIRED, data | _money(donation) | {"changes": changes})]
 
 
-def _note(task, message, donation_id):
-    logger.warning("%s: %s", task, message)
-    job_note_record(task=task, message=message, data={"donation": donation_id})
-    return message
+def _note(task, kind, data):
+    note = job_note_record(task=task, kind=kind, data=data)
+    text = job_note_text(note)
+    logger.warning("%s: %s", task, text)
+    return text
 
 
 def totals_check(*, repair=True, task=TOTALS_TASK):
@@ -135,10 +136,10 @@ def _campaign_repair(campaign_id, repair, task):
         for key in before
         if before[key] != after.get(key)
     }
-    verb = "repaired" if repair else "found (not repaired)"
-    text = f"Totals of campaign {campaign_id} “{campaign.title}” drifted and were {verb}: {_describe(diff)}."
+    data = {"campaign": campaign_id, "title": campaign.title, "repaired": repair, "diff": diff}
+    note = job_note_record(task=task, kind=job_notes.TOTALS_DRIFTED, data=data)
+    text = job_note_text(note)
     logger.error(text)
-    job_note_record(task=task, message=text, data={"campaign": campaign_id, "diff": diff})
     return text
 
 
@@ -154,18 +155,13 @@ def _snapshot(campaign_id, fields):
     return {key: tuple(value) for key, value in rows.items()}
 
 
-def _describe(diff):
-    parts = [f"{key}: raised {v[0]}→{v[3]}, donations {v[1]}→{v[4]}, donors {v[2]}→{v[5]}" for key, v in diff.items()]
-    return "; ".join(parts[:10])
-
-
 def rollups_check(*, repair=True, task=ROLLUPS_TASK):
     """The dashboard's rollups against fresh aggregates; each drifted campaign is noted. Returns the notes."""
     messages = []
     for campaign_id, rows in sorted(rollups.rollups_check(repair=repair).items()):
-        verb = "rewritten" if repair else "not rewritten"
-        text = f"Daily money rollups of campaign {campaign_id} differed from its donations in {rows} rows; {verb}."
+        data = {"campaign": campaign_id, "rows": rows, "repaired": repair}
+        note = job_note_record(task=task, kind=job_notes.ROLLUPS_DRIFTED, data=data)
+        text = job_note_text(note)
         logger.error(text)
-        job_note_record(task=task, message=text, data={"campaign": campaign_id, "rows": rows})
         messages.append(text)
     return messages

@@ -15,7 +15,15 @@ class UnknownPayment(FundraisingError):
 
 
 class PaymentMismatch(FundraisingError):
-    """The provider's payment differs from the donation in amount or currency."""
+    """The provider's payment differs from the donation in amount or currency.
+
+    `code` says what differs, for the note staff read in their language: payment, refund_differs,
+    refund_currency, refund_too_large, refund_unknown.
+    """
+
+    def __init__(self, message, *, code="payment"):
+        super().__init__(message)
+        self.code = code
 
 
 class ProviderUnavailable(FundraisingError):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 
 from communities.models import Membership
 from fundraising.models import Campaign, Fundraiser
@@ -113,6 +114,23 @@ def donation_refunded(*, donation, refund):
         user=donation.user,
         language=donation.language,
     )
+
+
+def refund_reversed(*, donation, refund):
+    """The campaign's managers hear (once per refund) that a refund failed at the provider after it was
+    made: the donor did not get the money back, and it counts in the totals again."""
+    campaign = Campaign.objects.select_related("community").get(pk=donation.campaign_id)
+    managers = Membership.objects.filter(
+        community_id=campaign.community_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
+    ).select_related("user")
+    path = reverse("fundraising:refund", args=[campaign.slug, donation.pk])
+    for manager in (m.user for m in managers):
+        message_send(
+            key=f"refund-reversed:{refund.pk}:{manager.pk}",
+            template="refund_reversed",
+            context=_context(donation, campaign=campaign, refund=refund, donation_url=settings.SITE_URL + path),
+            user=manager,
+        )
 
 
 def fundraiser_opened(*, fundraiser):

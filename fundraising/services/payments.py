@@ -83,13 +83,14 @@ def donation_transition(*, donation_id, to, now=None, source=Source.CALLBACK, by
     return donation, True
 
 
-def history_record(donation, *, before, source, by=None, refund=None, note="", now=None):
+def history_record(donation, *, before, source, by=None, refund=None, reversal=False, note="", now=None):
     DonationChange.objects.create(
         donation=donation,
         at=now or timezone.now(),
         from_status=before,
         to_status=donation.status,
         refund=refund,
+        refund_reversed=reversal,
         source=source,
         actor=by if by is not None and by.is_authenticated else None,
         note=note[:300],
@@ -229,6 +230,8 @@ def _callback_apply(provider_name, callback, donation, payment, refunds, now):
 
 
 def _outcome(payment, changes):
+    if any(c.startswith("refund reversed") for c in changes):
+        return "refund reversed"
     if any(c.startswith("refund") for c in changes):
         return "refunded"
     if changes:

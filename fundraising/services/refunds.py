@@ -137,7 +137,7 @@ def refund_confirm(*, refund_id, answer, source, by=None, now=None):
         donation = donation_lock(Refund.objects.values_list("donation_id", flat=True).get(pk=refund_id))
         refund = Refund.objects.select_for_update().get(pk=refund_id)
         if answer.amount != refund.amount or answer.currency.upper() != refund.currency:
-            raise PaymentMismatch("The provider's refund differs from the one asked for.")
+            raise PaymentMismatch("The provider's refund differs from the one asked for.", code="refund_differs")
         if not refund.provider_reference:
             refund.provider_reference = answer.reference
             refund.save(update_fields=["provider_reference"])
@@ -146,21 +146,28 @@ def refund_confirm(*, refund_id, answer, source, by=None, now=None):
 
 
 def _state_apply(donation, refund, state, source, by, now):
-    """Returns True when the refund counted just now."""
+    """Returns "counted" when the refund counted just now, "reversed" when it stopped counting, or None.
+
+    The provider's present answer decides, whatever order its callbacks came in: a refund it reports
+    failed after reporting it succeeded (Stripe: the donor's bank sent the money back) counts no more.
+    """
     if state == "succeeded" and refund.state != Refund.State.SUCCEEDED:
         _apply_locked(donation, refund, source, by, now)
-        return True
+        return "counted"
+    if state == "failed" and refund.state == Refund.State.SUCCEEDED:
+        _reverse_locked(donation, refund, source, now)
+        return "reversed"
     if state == "failed" and refund.state == Refund.State.PENDING:
         refund.state = Refund.State.FAILED
         refund.save(update_fields=["state"])
-    return False
+    return None
 
 
 def _apply_locked(donation, refund, source, by, now):
     """Count a refund: the donation, the totals and the day's rollup go down by it, the donor is told."""
     if donation.status != S.SUCCEEDED or refund.amount > donation.amount - donation.refunded_amount:
         logger.error("refund %s of %s does not fit donation %s", refund.pk, refund.amount, donation.pk)
-        raise PaymentMismatch("The refund is more than what remains of the donation.")
+        raise PaymentMismatch("The refund is more than what remains of the donation.", code="refund_too_large")
     refund.state, refund.confirmed_at = Refund.State.SUCCEEDED, now
     refund.save(update_fields=["state", "confirmed_at"])
     before = donation.status
@@ -172,6 +179,23 @@ def _apply_locked(donation, refund, source, by, now):
     counted_change(donation, amount=-refund.amount, donation_delta=-1 if whole else 0)
     history_record(donation, before=before, source=source, by=by, refund=refund, note=refund.reason, now=now)
     notifications.donation_refunded(donation=donation, refund=refund)
+
+
+def _reverse_locked(donation, refund, source, now):
+    """A counted refund the provider reports failed: the money is the organisation's again and counts
+    again (totals, rollups, the donation back to succeeded); the managers are told to return it another way."""
+    if refund.amount > donation.refunded_amount:
+        logger.error("refund %s of %s is more than donation %s has refunded", refund.pk, refund.amount, donation.pk)
+        raise PaymentMismatch("The refund is more than what the donation has refunded.", code="refund_unknown")
+    refund.state, refund.reversed_at = Refund.State.FAILED, now
+    refund.save(update_fields=["state", "reversed_at"])
+    before = donation.status
+    donation.refunded_amount -= refund.amount
+    donation.status = S.SUCCEEDED
+    donation.save(update_fields=["refunded_amount", "status", "updated_at"])
+    counted_change(donation, amount=refund.amount, donation_delta=1 if before == S.REFUNDED else 0)
+    history_record(donation, before=before, source=source, refund=refund, reversal=True, now=now)
+    notifications.refund_reversed(donation=donation, refund=refund)
 
 
 def refunds_sync(*, donation_id, refunds, source, now=None):
@@ -188,7 +212,7 @@ def refunds_sync(*, donation_id, refunds, source, now=None):
         donation = donation_lock(donation_id)
         for status in refunds:
             if status.currency.upper() != donation.currency:
-                raise PaymentMismatch("A refund's currency differs from the donation's.")
+                raise PaymentMismatch("A refund's currency differs from the donation's.", code="refund_currency")
             refund = _match(donation, status)
             if refund is None and status.state == "failed":
                 continue  # a refund that never happened: nothing to record
@@ -196,8 +220,11 @@ def refunds_sync(*, donation_id, refunds, source, now=None):
             if not refund.provider_reference:
                 refund.provider_reference = status.reference
                 refund.save(update_fields=["provider_reference"])
-            if _state_apply(donation, refund, status.state, source, None, now):
+            effect = _state_apply(donation, refund, status.state, source, None, now)
+            if effect == "counted":
                 counted.append(f"refund {refund.amount} {refund.currency}")
+            elif effect == "reversed":
+                counted.append(f"refund reversed {refund.amount} {refund.currency}")
     return counted
 
 
@@ -205,10 +232,9 @@ def _match(donation, status):
     refunds = Refund.objects.select_for_update().filter(donation=donation)
     found = refunds.filter(provider=donation.provider, provider_reference=status.reference).first()
     if found is None and status.kindred_refund:
+        # Asked a moment ago, the provider's answer not yet recorded: every provider carries the key back.
+        # Never matched by amount alone: a dashboard refund of the same sum is another refund.
         found = refunds.filter(idempotency_key=status.kindred_refund).first()
-    if found is None:
-        # Asked a moment ago, the provider's answer not yet recorded: the same amount, still unreferenced.
-        found = refunds.filter(provider_reference="", state=Refund.State.PENDING, amount=status.amount).first()
     return found
 
 

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fundraising import services, tasks
 from fundraising.models import Campaign, Donation, DonationChange, DonationDay, Fundraiser, Refund, SandboxPayment
 from fundraising.providers.sandbox import SIGNATURE_HEADER, SandboxProvider, callback_body, sandbox_refund_add, sign
 from fundraising.services import checks
+from members.jobs import job_note_text
 from members.models import JobNote
 from tests.fundraising.helpers import make_donation, make_paid
 
@@ -162,7 +163,10 @@ def test_the_totals_check_repairs_drift_and_notes_it(campaign, fundraiser, capsy
     assert _totals(fundraiser) == (Decimal("1000"), 1, 1)
     assert _totals(campaign) == (Decimal("1000"), 1, 1)
     note = JobNote.objects.get(task="fundraising.tasks.totals_check")
-    assert f"fundraiser {fundraiser.pk}: raised 1.00→1000.00" in note.message
+    with translation.override("en"):
+        assert f"fundraiser {fundraiser.pk}: raised 1.00→1000.00" in job_note_text(note)
+    with translation.override("ru"):
+        assert f"личный сбор {fundraiser.pk}: собрано 1.00→1000.00" in job_note_text(note)
 
 
 def test_the_rollups_check_repairs_drift_on_any_day(campaign, fundraiser):
@@ -197,3 +201,33 @@ def test_the_schedule_runs_the_checks(settings):
         "fundraising.tasks.rollups_check",
     } <= tasks_scheduled
     assert "fundraising.tasks.donation_days_refresh" not in tasks_scheduled
+
+
+def test_staff_read_the_checks_notes_in_their_own_language(admin_client, admin_user, campaign):
+    # Written by a night job in no one's language; read in each reader's.
+    paid = _sandbox_pending(campaign, amount="1500")
+    _pay_at_sandbox(paid)
+    mismatch = _sandbox_pending(campaign, email="m@example.org")
+    SandboxPayment.objects.filter(reference=mismatch.provider_reference).update(
+        status=SandboxPayment.Status.SUCCEEDED, amount_minor=1
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(raised_amount=Decimal("7"))
+
+    checks.payments_reconcile()
+    DonationDay.objects.update(amount=Decimal("3"))
+    checks.totals_check()
+    checks.rollups_check()
+
+    assert set(JobNote.objects.values_list("message", flat=True)) == {""}  # no sentence is stored
+    english = admin_client.get(reverse("staff_jobs")).content.decode()
+    admin_user.language = "ru"
+    admin_user.save(update_fields=["language"])
+    russian = admin_client.get(reverse("staff_jobs")).content.decode()
+
+    assert f"Donation {paid.pk} (RUB\u00a01,500, “Warm winter”): now succeeded, as sandbox reports." in english
+    assert f"Donation {mismatch.pk}: the amount or currency sandbox reports differs" in english
+    assert f"Totals of campaign {campaign.pk} “Warm winter” drifted and were repaired" in english
+    assert f"Пожертвование {paid.pk} (1\u00a0500\u00a0₽, «Warm winter»): теперь получено" in russian
+    assert f"Пожертвование {mismatch.pk}: сумма или валюта" in russian
+    assert f"Итоги кампании {campaign.pk} «Warm winter» расходились с пожертвованиями и исправлены" in russian
+    assert "Цифры дашборда кампании" in russian

@@ -423,6 +423,90 @@ def test_a_refund_callback_for_a_payment_kindred_never_made_is_404(stripe_settin
     assert response.status_code == 404
 
 
+# A refund Stripe reports succeeded can still fail (the donor's card was closed): Stripe then sends
+# charge.refund.updated (refund.failed in newer API versions) and lists the refund as failed.
+
+
+def _stripe_refund_made(stripe_paid, manager, provider_http, amount):
+    _stripe_api(provider_http)
+    made = _stripe_refund(amount=amount * 100, metadata={})
+    provider_http.on("POST", "https://api.stripe.com/v1/refunds", lambda r: (200, made))
+    return services.refund_request(donation=stripe_paid, by=manager, amount=str(amount))
+
+
+@pytest.mark.parametrize("event", ["charge.refund.updated", "refund.failed"])
+def test_a_stripe_refund_that_fails_after_it_succeeded_counts_again_and_managers_are_told(
+    stripe_paid, manager, provider_http, client, campaign, fundraiser, commit, mailoutbox, event
+):
+    refund = _stripe_refund_made(stripe_paid, manager, provider_http, 1500)
+    stripe_paid.refresh_from_db()
+    assert (stripe_paid.status, _totals(fundraiser)) == (S.REFUNDED, (Decimal("0"), 0, 0))
+    mailoutbox.clear()
+    failed = _stripe_refund(amount=150000, status="failed")
+    _stripe_api(provider_http, refunds=[failed])
+
+    with commit():
+        first = _stripe_post(client, event, failed, event_id="evt_f1")
+    again = _stripe_post(client, event, failed, event_id="evt_f2")  # another delivery of the same news
+
+    assert (first.json(), again.json()) == ({"outcome": "refund reversed"}, {"outcome": "unchanged"})
+    refund.refresh_from_db()
+    stripe_paid.refresh_from_db()
+    assert (refund.state, refund.reversed_at is not None) == (Refund.State.FAILED, True)
+    assert (stripe_paid.status, stripe_paid.refunded_amount) == (S.SUCCEEDED, Decimal("0"))
+    assert _totals(fundraiser) == (Decimal("1500"), 1, 1) == _fresh(fundraiser=fundraiser)
+    assert _totals(campaign) == (Decimal("1500"), 1, 1) == _fresh(campaign=campaign)
+    assert _rollup_total(campaign) == (Decimal("1500"), Decimal("1500"))
+    assert rollups_check(repair=False) == {}
+    change = DonationChange.objects.filter(donation=stripe_paid).last()
+    assert (change.refund_reversed, change.from_status, change.to_status) == (True, S.REFUNDED, S.SUCCEEDED)
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+    assert "failed" in mailoutbox[0].subject
+    page = client_page(client, manager, campaign, stripe_paid)
+    assert 'data-testid="refund-reversed"' in page
+    assert "failed at the payment service; counted again" in page
+
+
+def client_page(client, manager, campaign, donation):
+    client.force_login(manager)
+    return client.get(reverse("fundraising:refund", args=[campaign.slug, donation.pk])).content.decode()
+
+
+def test_a_late_succeeded_callback_after_the_failure_changes_nothing(
+    stripe_paid, manager, provider_http, client, campaign
+):
+    # Callbacks out of order: the failure first, then the older "succeeded" news. Kindred asks Stripe,
+    # which lists the refund as failed, so the older news changes nothing.
+    _stripe_refund_made(stripe_paid, manager, provider_http, 500)
+    failed = _stripe_refund(amount=50000, status="failed")
+    _stripe_api(provider_http, refunds=[failed])
+
+    assert _stripe_post(client, "refund.failed", failed, event_id="evt_f").json() == {"outcome": "refund reversed"}
+    stale = _stripe_post(client, "refund.updated", {**failed, "status": "succeeded"}, event_id="evt_s")
+
+    assert stale.json() == {"outcome": "unchanged"}
+    assert _totals(campaign) == (Decimal("1500"), 1, 1)
+    assert Refund.objects.get().state == Refund.State.FAILED
+
+
+def test_a_partial_refund_that_fails_later_is_found_by_reconciliation_when_the_callback_is_lost(
+    stripe_paid, manager, provider_http, campaign
+):
+    from fundraising.services import checks
+    from members.models import JobNote
+
+    _stripe_refund_made(stripe_paid, manager, provider_http, 500)
+    _stripe_api(provider_http, refunds=[_stripe_refund(amount=50000, status="failed")])
+
+    checks.payments_reconcile(sample=10)
+    checks.payments_reconcile(sample=10)  # a second run finds nothing more
+
+    stripe_paid.refresh_from_db()
+    assert (stripe_paid.status, stripe_paid.refunded_amount) == (S.SUCCEEDED, Decimal("0"))
+    assert _totals(campaign) == (Decimal("1500"), 1, 1) == _fresh(campaign=campaign)
+    assert JobNote.objects.count() == 1
+
+
 # --- YooKassa ---------------------------------------------------------------------------------------
 
 YOOKASSA_IP = "185.71.76.1"

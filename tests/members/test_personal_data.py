@@ -223,3 +223,43 @@ def test_guest_records_under_an_unverified_address_are_not_in_the_download(clien
     Registration.objects.create(event=EventFactory(), guest_name="Nina", guest_email=person.email)
 
     assert download(client, person)["registrations"] == []
+
+
+def test_the_download_holds_monthly_gifts_with_their_months_and_teams_captained(client, person):
+    from datetime import date
+    from decimal import Decimal
+
+    from fundraising.models import Campaign, Subscription, SubscriptionCharge, Team
+
+    campaign = Campaign.objects.create(
+        community=CommunityFactory(), title="Warm winter", slug="ww", goal=1000, status="active"
+    )
+    Team.objects.create(campaign=campaign, name="Night owls", slug="owls", captain=person)
+    for email, user in ((person.email.upper(), None), ("someone@example.org", None), (person.email, person)):
+        monthly = Subscription.objects.create(
+            campaign=campaign,
+            amount=Decimal("300"),
+            currency="RUB",
+            day=5,
+            status="active",
+            donor_name="Nina",
+            donor_email=email,
+            donor_key=email.lower(),
+            user=user,
+            provider="sandbox",
+            card_label="Visa •••• 4242",
+        )
+        SubscriptionCharge.objects.create(
+            subscription=monthly, period=date(2026, 1, 1), status="succeeded", scheduled_at=WHEN, next_attempt_at=WHEN
+        )
+
+    data = download(client, person)
+
+    gifts = data["monthly_gifts"]
+    assert [(g["email"], g["amount"], g["day"], g["status"]) for g in gifts] == [
+        (person.email.upper(), "300.00", 5, "active"),
+        (person.email, "300.00", 5, "active"),
+    ]
+    assert gifts[0]["months"] == [{"month": "2026-01", "status": "succeeded", "settled_at": None}]
+    assert data["teams"] == [{"name": "Night owls", "campaign": "Warm winter", "raised": "0.00", "currency": "RUB"}]
+    assert "someone@example.org" not in json.dumps(data)
