@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -18,6 +19,14 @@ def _clean_cache():
     _clear_own_cache_keys()
     yield
     _clear_own_cache_keys()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request by a Russian speaker leaves Russian active in the thread (LocaleMiddleware never
+    # deactivates); the next test on the same worker would read Russian messages.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The message centre (/c/<slug>/manage/messages/): every e-mail sent in the community's name, its
 state, and a resend for the failed ones."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
