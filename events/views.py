@@ -502,7 +502,7 @@ def question_add(request, pk):
     try:
         if not form.is_valid():
             raise EventError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.question_add(event=event, **form.cleaned_data)
+        services.question_add(event=event, by=request.user, **form.cleaned_data)
         messages.success(request, _("The question is added to the registration form."))
     except EventError as exc:
         messages.error(request, str(exc))
@@ -532,7 +532,7 @@ def question_delete(request, pk, question_id):
     )
     if page is not None:
         return page
-    services.question_delete(event=event, question_id=question_id)
+    services.question_delete(event=event, by=request.user, question_id=question_id)
     return redirect(reverse("events:manage", kwargs={"pk": event.pk}) + "#questions")
 
 

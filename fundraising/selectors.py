@@ -1,5 +1,7 @@
 """Fundraising reads, scoped by who asks. Views and the API get objects through these."""
 
+from decimal import Decimal
+
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -216,6 +218,15 @@ def donation_refunds(donation):
     return list(Refund.objects.filter(donation=donation).select_related("actor").order_by("created_at", "pk"))
 
 
+def campaign_refunds(campaign):
+    """Every refund of a campaign's gifts with its donation, fundraiser and actor, oldest first (one query)."""
+    return (
+        Refund.objects.filter(donation__campaign=campaign)
+        .select_related("donation", "donation__fundraiser", "actor")
+        .order_by("created_at", "pk")
+    )
+
+
 def donation_history(donation):
     return list(DonationChange.objects.filter(donation=donation).select_related("actor", "refund").order_by("at", "pk"))
 
@@ -234,30 +245,72 @@ def campaign_end_reach(campaign):
     return donors, Subscription.objects.filter(campaign=campaign, status__in=live).count()
 
 
-def campaign_money(campaign):
-    """Confirmed and pending money of a campaign for its managers: one query.
-
-    {"confirmed": raised less refunds, "pending": gifts awaiting payment, "pending_count",
-    "refunds_pending": refunds asked of the provider and not yet confirmed}.
-    """
+def campaigns_with_money(campaigns):
+    """The campaigns annotated with the money their managers see apart from the confirmed total
+    (`raised_amount`): `pending` (gifts awaiting payment, or an owner's offline gift awaiting a manager),
+    `pending_count`, and `refunds_pending` (refunds asked of the provider and not yet confirmed). One query."""
     zero = Value(0, output_field=DecimalField(max_digits=14, decimal_places=2))
+    pending = (
+        Donation.objects.filter(campaign=OuterRef("pk"), status=S.PENDING)
+        .values("campaign")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+    )
     refunds = (
         Refund.objects.filter(donation__campaign=OuterRef("pk"), state=Refund.State.PENDING)
         .values("donation__campaign")
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    return campaigns.annotate(
+        pending=Coalesce(Subquery(pending.values("total")), zero),
+        pending_count=Coalesce(Subquery(pending.values("count")), 0),
+        refunds_pending=Coalesce(Subquery(refunds), zero),
+    )
+
+
+def campaign_money(campaign):
+    """Confirmed and pending money of a campaign for its managers: one query.
+
+    {"confirmed": raised less refunds, "pending": gifts awaiting payment, "pending_count",
+    "refunds_pending": refunds asked of the provider and not yet confirmed}.
+    """
     row = (
-        Campaign.objects.filter(pk=campaign.pk)
-        .annotate(
-            pending=Coalesce(Sum("donations__amount", filter=Q(donations__status=S.PENDING)), zero),
-            pending_count=Count("donations", filter=Q(donations__status=S.PENDING)),
-            refunds_pending=Coalesce(Subquery(refunds), zero),
-        )
+        campaigns_with_money(Campaign.objects.filter(pk=campaign.pk))
         .values("raised_amount", "pending", "pending_count", "refunds_pending")
         .get()
     )
     return {"confirmed": row.pop("raised_amount"), **row}
+
+
+def money_awaiting(campaigns):
+    """Money not yet confirmed, now, of some campaigns (a queryset), by currency and by campaign: two queries.
+
+    {"by_currency": {code: {"pending", "pending_count", "refunds_pending"}}, "by_campaign": {id: same}}.
+    """
+    empty = {"pending": Decimal(0), "pending_count": 0, "refunds_pending": Decimal(0)}
+    result = {"by_currency": {}, "by_campaign": {}}
+    gifts = (
+        Donation.objects.filter(campaign__in=campaigns, status=S.PENDING)
+        .values_list("campaign_id", "currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    refunds = (
+        Refund.objects.filter(donation__campaign__in=campaigns, state=Refund.State.PENDING)
+        .values_list("donation__campaign_id", "currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by()
+    )
+    for rows, total_key, count_key in ((gifts, "pending", "pending_count"), (refunds, "refunds_pending", None)):
+        for campaign_id, currency, total, count in rows:
+            for bucket in (
+                result["by_campaign"].setdefault(campaign_id, dict(empty)),
+                result["by_currency"].setdefault(currency, dict(empty)),
+            ):
+                bucket[total_key] += total
+                if count_key:
+                    bucket[count_key] += count
+    return result
 
 
 def donor_gifts(email):

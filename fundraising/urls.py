@@ -27,6 +27,7 @@ urlpatterns = [
     path("give/me/", donor.donor_page, name="donor_page"),
     path("give/me/find/", donor.donor_find, name="donor_find"),
     path("give/me/leave/", donor.donor_leave, name="donor_leave"),
+    path("give/me/consents/", donor.donor_consents, name="donor_consents"),
     path("give/me/statement/<int:year>/", donor.donor_statement, name="donor_statement"),
     path("give/me/link/<str:token>/", donor.donor_link, name="donor_link"),
     path("give/me/monthly/<int:pk>/<str:action>/", donor.subscription_action, name="subscription_action"),
@@ -55,6 +56,7 @@ urlpatterns = [
     path("fundraising/manage/<slug:slug>/end/", manage.campaign_end, name="campaign_end"),
     path("fundraising/manage/<slug:slug>/donations/", manage.donations, name="manage_donations"),
     path("fundraising/manage/<slug:slug>/donations.csv", manage.donations_csv, name="donations_csv"),
+    path("fundraising/manage/<slug:slug>/refunds.csv", manage.refunds_csv, name="refunds_csv"),
     path("fundraising/manage/<slug:slug>/donations/offline/", manage.offline_new, name="offline_new"),
     path("fundraising/manage/<slug:slug>/donations/<int:donation_id>/refund/", manage.refund, name="refund"),
     path(

@@ -37,7 +37,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send failed messages again"))
     def resend(self, request, queryset):
-        count = services.messages_resend(ids=list(queryset.values_list("pk", flat=True)))
+        count = services.messages_resend(ids=list(queryset.values_list("pk", flat=True)), actor=request.user)
         self.message_user(
             request, ngettext("%d message queued again.", "%d messages queued again.", count) % count, messages.SUCCESS
         )

@@ -41,7 +41,8 @@ class TwoFactorRequiredMiddleware:
     """Staff and community managers must turn on two-factor sign-in (allauth.mfa) within the grace period.
 
     During it, pages remind them once a session; after it, every page (but the setup, signing out and
-    the API, which uses tokens) leads to the authenticator app's setup. Reads only the user row.
+    the API, which uses tokens) leads to the two-factor page (an authenticator app or a security key).
+    Reads only the user row.
     """
 
     def __init__(self, get_response):
@@ -57,7 +58,7 @@ class TwoFactorRequiredMiddleware:
             return self.get_response(request)
         if timezone.now() >= user.mfa_due_at:
             messages.warning(request, _("Turn on two-factor sign-in to go on: your role needs it."))
-            return redirect(reverse("mfa_activate_totp"))
+            return redirect(reverse("mfa_index"))  # an authenticator app or a security key, as they choose
         if not request.session.get("mfa_reminded"):
             request.session["mfa_reminded"] = True
             day = date_format(timezone.localtime(user.mfa_due_at), "j E Y")

@@ -4,5 +4,5 @@ from members import services
 
 
 def mfa_changed(sender, *, user, **kwargs):
-    """allauth.mfa added or removed an authenticator: User.mfa_enabled follows the authenticator app."""
+    """allauth.mfa added or removed an authenticator: User.mfa_enabled follows the app and security keys."""
     services.user_mfa_changed(user=user)

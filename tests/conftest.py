@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -22,11 +23,12 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    # A request by a Russian speaker leaves Russian active in the thread (LocaleMiddleware never
-    # deactivates); the next test on the same worker would read Russian messages.
+def _site_language():
+    # A request in Russian leaves Russian active in the thread (LocaleMiddleware activates, nothing
+    # deactivates); each test starts in the site's language whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
-    translation.deactivate()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_campaigns_events_and_communities_with_one_name_at_once_all_get_free_add
     made = [
         run_together(4, lambda i: campaign_create(community=community, actor=managers[i], data=data)),
         run_together(4, lambda i: event_create(community=community, by=managers[i], fields=fields)),
-        run_together(4, lambda i: community_create(creator=staff[i], name="Київ біжить")),
+        run_together(4, lambda i: community_create(actor=staff[i], name="Київ біжить")),
     ]
 
     for results, errors in made:

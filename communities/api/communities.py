@@ -155,7 +155,7 @@ class CommunityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if not request.user.is_staff:
             raise PermissionDenied("Only the organisation's staff can create communities.")
         data = _valid(CommunityInputSerializer, request.data)
-        community = _run(community_services.community_create, creator=request.user, **data)
+        community = _run(community_services.community_create, actor=request.user, **data)
         return self._output(community, status.HTTP_201_CREATED)
 
     @extend_schema(request=CommunityInputSerializer, responses=CommunitySerializer)
@@ -271,7 +271,7 @@ class InvitationViewSet(
         data = _valid(InvitationInputSerializer, request.data)
         send_limited_api(request, kind="invitation", target=data["email"])
         invitation = _run(
-            invitation_services.invitation_send, community=self.get_community(), invited_by=request.user, **data
+            invitation_services.invitation_send, community=self.get_community(), actor=request.user, **data
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 

@@ -154,7 +154,7 @@ class MemberContacts(generics.ListCreateAPIView):
         data = ContactInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            contact = crm.contact_log_create(membership=membership, author=request.user, **data.validated_data)
+            contact = crm.contact_log_create(membership=membership, actor=request.user, **data.validated_data)
         except crm.CrmInputError as error:
             raise ValidationError({field: [str(message)] for field, message in error.errors.items()}) from error
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)

@@ -25,7 +25,10 @@ from communities.models import Community, Membership
 from communities.routine.models import CheckinEntry
 from communities.routine.selectors import queue_open
 from events.models import Event, Registration
-from fundraising.models import CampaignDay, DonationDay, Fundraiser, Team
+from fundraising.donors.selectors import recurring_figures
+from fundraising.models import Campaign, CampaignDay, DonationDay, Fundraiser, Team
+from fundraising.money import money_format
+from fundraising.selectors import money_awaiting
 from members.models import Activity
 from members.services import ENGAGING_ACTIVITIES
 
@@ -236,6 +239,7 @@ class Dashboard:
     upcoming: list
     feed: list
     fundraisers: list = field(default_factory=list)
+    recurring: object = None  # fundraising.donors.selectors.RecurringFigures, this calendar month
 
     def as_dict(self):
         return {
@@ -252,7 +256,22 @@ class Dashboard:
             "other_currencies": {code: _plain(amount) for code, amount in self.other_currencies.items()},
             "cards": [card.as_dict() for card in self.cards],
             "tables": {key: table.as_dict() for key, table in self.tables.items()},
+            "recurring": _recurring_dict(self.recurring),
         }
+
+
+def _recurring_dict(figures):
+    if figures is None:
+        return None
+    return {
+        "mrr": {code: _plain(amount) for code, amount in figures.mrr.items()},
+        "active_donors": figures.active_donors,
+        "new_donors": figures.new_donors,
+        "churned": figures.churned,
+        "churn_percent": str(figures.churn_percent),
+        "failed": figures.failed,
+        "recovered": figures.recovered,
+    }
 
 
 def _scoped(queryset, community, path):
@@ -556,8 +575,8 @@ def dashboard_build(*, community=None, period, now=None):
 
     Queries, whatever the size of the data: members (1), growth (1), active people (1), check-in
     queue (1), upcoming events (1), attendance (1), past events (1), money totals (1), money over
-    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1); for the
-    organisation, the communities side by side (2).
+    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1), monthly giving
+    this calendar month (3); for the organisation, the communities side by side (2).
     """
     now = now or timezone.now()
     counts, per_community = _member_counts(community, period, now)
@@ -570,19 +589,27 @@ def dashboard_build(*, community=None, period, now=None):
     totals = _money_totals(community, period)
     currency = _main_currency(totals, community)
     money = _money_series(community, period, currency)
-    figures = Figures(counts, growth, active, queue, attendance, totals, currency, money)
+    # Not yet confirmed, now: shown beside the confirmed figures, never added to them.
+    awaiting = money_awaiting(_scoped(Campaign.objects.all(), community, "community"))
+    figures = Figures(counts, growth, active, queue, attendance, totals, currency, money, awaiting)
     fundraisers = _by_fundraiser(community, period)
+    campaigns = _by_campaign(community, period)
+    for row in campaigns:
+        row["pending"] = awaiting["by_campaign"].get(row["campaign_id"], {}).get("pending", ZERO)
     tables = {
         **_member_tables(figures),
         **_event_tables(upcoming, past),
-        **_money_tables(money, _by_campaign(community, period), fundraisers, _by_team(community, period), period),
+        **_money_tables(money, campaigns, fundraisers, _by_team(community, period), period),
     }
     feed = _feed(community)
     tables["activity"] = _feed_table(feed)
     if community is None:
         tables["communities"] = _communities_table(_by_community(period, per_community))
     other = {code: row["raised"] for code, row in totals.items() if code != currency}
-    return Dashboard(community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers)
+    recurring = recurring_figures(community=community, now=now)
+    return Dashboard(
+        community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers, recurring
+    )
 
 
 @dataclass
@@ -595,6 +622,7 @@ class Figures:
     totals: dict
     currency: str
     money: list
+    awaiting: dict = field(default_factory=dict)
 
     @property
     def main_totals(self):
@@ -631,6 +659,7 @@ def _cards(f):
             kind="money",
             currency=f.currency,
             trend=[v for _step, v in f.money],
+            note=_awaiting_note(f),
         ),
         Card("donations", _("Donations"), money["count"], money["count_prev"]),
         Card("active", _("Active in the last 30 days"), f.active["active"], f.active["active_prev"]),
@@ -646,6 +675,17 @@ def _cards(f):
             % {"came": a["attended"], "expected": a["expected"], "events": a["events"]},
         ),
     ]
+
+
+def _awaiting_note(f):
+    """Confirmed money is the card's figure; what is not yet confirmed, now, is said beside it."""
+    awaiting = f.awaiting.get("by_currency", {}).get(f.currency)
+    if not awaiting:
+        return _("confirmed by the payment service")
+    return _("confirmed; not yet: %(pending)s awaiting payment, −%(refunds)s refunds") % {
+        "pending": money_format(awaiting["pending"], f.currency),
+        "refunds": money_format(awaiting["refunds_pending"], f.currency),
+    }
 
 
 def _member_tables(f):
@@ -710,8 +750,8 @@ def _money_tables(money, campaigns, fundraisers, teams, period):
         "campaigns": Table(
             "campaigns",
             _("Money by campaign"),
-            [_("Campaign"), _("Raised"), _("Currency"), _("Donations")],
-            [[r["campaign__title"], r["raised"], r["currency"], r["count"]] for r in campaigns],
+            [_("Campaign"), _("Raised"), _("Currency"), _("Donations"), _("Awaiting payment now")],
+            [[r["campaign__title"], r["raised"], r["currency"], r["count"], r["pending"]] for r in campaigns],
             "bar",
         ),
         "fundraisers": Table(

@@ -125,7 +125,7 @@ class CheckinLogCall(_EntryAction):
     def post(self, request, community_pk, pk):
         entry, data = self._entry_and_data(request, community_pk, pk)
         try:
-            contact = checkins.checkin_entry_log_call(entry=entry, author=request.user, **data)
+            contact = checkins.checkin_entry_log_call(entry=entry, actor=request.user, **data)
         except CrmInputError as error:
             raise ValidationError({field: [str(message)] for field, message in error.errors.items()}) from error
         except CommunityError as error:
@@ -142,7 +142,7 @@ class CheckinSnooze(_EntryAction):
     def post(self, request, community_pk, pk):
         entry, data = self._entry_and_data(request, community_pk, pk)
         try:
-            entry = checkins.checkin_entry_snooze(entry=entry, until=data["until"])
+            entry = checkins.checkin_entry_snooze(entry=entry, until=data["until"], actor=request.user)
         except CommunityError as error:
             raise ValidationError({"until": [str(error)]}) from error
         return Response(CheckinEntrySerializer(entry).data)
@@ -157,7 +157,7 @@ class CheckinAssign(_EntryAction):
     def post(self, request, community_pk, pk):
         entry, data = self._entry_and_data(request, community_pk, pk)
         try:
-            entry = checkins.checkin_entry_assign(entry=entry, manager_id=data["manager"])
+            entry = checkins.checkin_entry_assign(entry=entry, manager_id=data["manager"], actor=request.user)
         except CommunityError as error:
             raise ValidationError({"manager": [str(error)]}) from error
         return Response(CheckinEntrySerializer(entry).data)

@@ -15,19 +15,19 @@ EMAIL_BATCH_SIZE = 500
 
 
 @transaction.atomic
-def announcement_publish(*, community, author, title, body, now=None):
+def announcement_publish(*, community, actor, title, body, now=None):
     """Publish an update; e-mails go out from a worker in batches, after this transaction commits."""
     from communities.tasks import announcement_email_task
 
-    require_manager(actor=author, community=community)
+    require_manager(actor=actor, community=community)
     body = rich_text(body)
     if not title.strip() or not body:
         raise CommunityError(_("An announcement needs a title and some text."))
     announcement = Announcement.objects.create(
-        community=community, author=author, title=title.strip(), body=body, published_at=now or timezone.now()
+        community=community, author=actor, title=title.strip(), body=body, published_at=now or timezone.now()
     )
     announcement_email_task.delay_on_commit(announcement.pk)
-    audit_record(actor=author, action=AuditEntry.Action.BULK_MESSAGE, community=community, target=announcement, now=now)
+    audit_record(actor=actor, action=AuditEntry.Action.BULK_MESSAGE, community=community, target=announcement, now=now)
     return announcement
 
 
@@ -37,18 +37,18 @@ def announcement_reach(*, community):
     return active.filter(user__consent_news=True).count(), active.filter(user__consent_news=False).count()
 
 
-def announcement_send_test(*, community, author, title, body):
-    """E-mail an announcement not yet published to its author alone, as members would get it."""
-    require_manager(actor=author, community=community)
+def announcement_send_test(*, community, actor, title, body):
+    """E-mail an announcement not yet published to the manager writing it alone, as members would get it."""
+    require_manager(actor=actor, community=community)
     body = rich_text(body)
     if not title.strip() or not body:
         raise CommunityError(_("An announcement needs a title and some text."))
-    draft = Announcement(community=community, author=author, title=title.strip(), body=body)
+    draft = Announcement(community=community, author=actor, title=title.strip(), body=body)
     return message_send(
         key=unique_key(f"announcement-test:{community.pk}"),
         template="community_announcement",
         context={"announcement": draft, "community": community},
-        user=author,
+        user=actor,
         community=community,
     )
 

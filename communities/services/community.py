@@ -35,9 +35,9 @@ def rich_text(value):
 
 
 @transaction.atomic
-def community_create(*, creator, name, slug="", now=None, **fields):
-    """A new community; its creator (staff) becomes its first manager."""
-    if not (creator.is_authenticated and creator.is_staff):
+def community_create(*, actor, name, slug="", now=None, **fields):
+    """A new community; the staff member creating it (`actor`) becomes its first manager."""
+    if not (actor.is_authenticated and actor.is_staff):
         raise CommunityError(_("Only the organisation's staff can create communities."))
     if slug in RESERVED_SLUGS:
         raise CommunityError(_("This address is reserved. Choose another one."))
@@ -55,7 +55,7 @@ def community_create(*, creator, name, slug="", now=None, **fields):
     except IntegrityError as exc:
         raise CommunityError(_("A community with this address already exists.")) from exc
     membership_activate(
-        user=creator, community=community, role=Membership.Role.MANAGER, source=Membership.Source.SIGNUP, now=now
+        user=actor, community=community, role=Membership.Role.MANAGER, source=Membership.Source.SIGNUP, now=now
     )
     return community
 

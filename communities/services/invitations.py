@@ -27,10 +27,10 @@ def _is_active_member(community, email):
 
 
 @transaction.atomic
-def invitation_send(*, community, email, role=Membership.Role.MEMBER, invited_by, message="", now=None):
+def invitation_send(*, community, email, role=Membership.Role.MEMBER, actor, message="", now=None):
     """E-mail a single-use link to join; a new invitation to the same address replaces the open one."""
     now = now or timezone.now()
-    require_manager(actor=invited_by, community=community)
+    require_manager(actor=actor, community=community)
     email = email.strip().lower()
     if _is_active_member(community, email):
         raise CommunityError(_("%(email)s is already a member of this community.") % {"email": email})
@@ -43,7 +43,7 @@ def invitation_send(*, community, email, role=Membership.Role.MEMBER, invited_by
                 community=community,
                 email=email,
                 role=role,
-                invited_by=invited_by,
+                invited_by=actor,
                 message=message.strip()[:2000],
                 created_at=now,
                 expires_at=now + timedelta(days=INVITATION_DAYS),
@@ -52,13 +52,11 @@ def invitation_send(*, community, email, role=Membership.Role.MEMBER, invited_by
         raise CommunityError(_("An invitation to %(email)s was just sent.") % {"email": email}) from exc
     invitee = user_find_by_email(email)
     if invitee is not None:
-        activity_record(
-            user=invitee, community=community, kind=Activity.Kind.INVITED, actor=invited_by, occurred_at=now
-        )
+        activity_record(user=invitee, community=community, kind=Activity.Kind.INVITED, actor=actor, occurred_at=now)
     message_send(
         key=f"invitation:{invitation.pk}",
         template="community_invitation",
-        context={"invitation": invitation, "community": community, "inviter": invited_by},
+        context={"invitation": invitation, "community": community, "inviter": actor},
         user=invitee,
         to_email=email,
         community=community,
@@ -180,14 +178,14 @@ def invitation_sign_up(*, token, name, password, personal_data, consent_news=Fal
 
 
 @transaction.atomic
-def invite_link_create(*, community, created_by, max_uses=LINK_USES, days=LINK_DAYS, now=None):
-    require_manager(actor=created_by, community=community)
+def invite_link_create(*, community, actor, max_uses=LINK_USES, days=LINK_DAYS, now=None):
+    require_manager(actor=actor, community=community)
     now = now or timezone.now()
     if max_uses < 1 or days < 1:
         raise CommunityError(_("A link needs at least one use and one day."))
     expires_at = now + timedelta(days=days)
     return InviteLink.objects.create(
-        community=community, created_by=created_by, max_uses=max_uses, expires_at=expires_at, created_at=now
+        community=community, created_by=actor, max_uses=max_uses, expires_at=expires_at, created_at=now
     )
 
 

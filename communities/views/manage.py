@@ -144,7 +144,7 @@ def manage_invitations(request, slug):
         if wait:
             return too_many_response(request, wait=wait)
         try:
-            invitation_services.invitation_send(community=community, invited_by=request.user, **form.cleaned_data)
+            invitation_services.invitation_send(community=community, actor=request.user, **form.cleaned_data)
         except CommunityError as exc:
             form.add_error("email", str(exc))
         else:
@@ -189,7 +189,7 @@ def manage_links(request, slug):
     form = InviteLinkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation_services.invite_link_create(community=community, created_by=request.user, **form.cleaned_data)
+            invitation_services.invite_link_create(community=community, actor=request.user, **form.cleaned_data)
         except CommunityError as exc:
             form.add_error(None, str(exc))
         else:
@@ -234,7 +234,7 @@ def manage_announcements(request, slug):
         try:
             if wants_test(request) or not is_confirmed(request):
                 return _announcement_confirm(request, community, form)
-            announcement_services.announcement_publish(community=community, author=request.user, **form.cleaned_data)
+            announcement_services.announcement_publish(community=community, actor=request.user, **form.cleaned_data)
         except CommunityError as exc:
             form.add_error(None, str(exc))
         else:
@@ -248,7 +248,7 @@ def manage_announcements(request, slug):
 def _announcement_confirm(request, community, form):
     """Before publishing: who gets it, a preview, and (on request) a test sent to the manager alone."""
     if wants_test(request):
-        announcement_services.announcement_send_test(community=community, author=request.user, **form.cleaned_data)
+        announcement_services.announcement_send_test(community=community, actor=request.user, **form.cleaned_data)
         messages.success(request, _("A test is on its way to %(email)s.") % {"email": request.user.email})
     recipients, opted_out = announcement_services.announcement_reach(community=community)
     effects = [

@@ -70,7 +70,7 @@ def community_create(request):
     form = CommunityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            community = community_services.community_create(creator=request.user, **form.cleaned_data)
+            community = community_services.community_create(actor=request.user, **form.cleaned_data)
         except CommunityError as exc:
             form.add_error(None, str(exc))
         else:

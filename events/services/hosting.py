@@ -122,6 +122,7 @@ def event_propose(*, community, by, fields, questions=()):
 
 def event_update(*, event, by, fields, now=None):
     """Change an event. People registered are told when its time or place changes."""
+    _require_runs(event, by)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status in (Event.Status.CANCELLED, Event.Status.COMPLETED):
@@ -305,7 +306,15 @@ def questions_set(*, event, questions):
     RegistrationQuestion.objects.bulk_create(rows)
 
 
-def question_add(*, event, label, kind, choices=(), required=False):
+def _require_runs(event, by):
+    from events.selectors import can_manage
+
+    if by is None or not can_manage(by, event):
+        raise EventError(_("Only the event's hosts and the community's managers can change it."))
+
+
+def question_add(*, event, by, label, kind, choices=(), required=False):
+    _require_runs(event, by)
     label = (label or "").strip()
     if not label:
         raise EventError(_("Write the question."))
@@ -318,5 +327,6 @@ def question_add(*, event, label, kind, choices=(), required=False):
     )
 
 
-def question_delete(*, event, question_id):
+def question_delete(*, event, by, question_id):
+    _require_runs(event, by)
     event.questions.filter(pk=question_id).delete()

@@ -3,7 +3,9 @@
 YooKassa does not sign notifications; it sends them from published networks. A notification from
 elsewhere is refused, and even a trusted one only makes Kindred ask YooKassa for the payment.
 Refunds: Refund.create with an idempotence key; refunds made in YooKassa's dashboard arrive as
-refund.succeeded, after which the payment's refunds are listed from YooKassa.
+refund.succeeded, after which the payment's refunds are listed from YooKassa. A YooKassa refund is
+pending, succeeded or canceled, and succeeded is final (unlike Stripe's, which can still fail); a
+pending one that YooKassa cancels sends no notification, so reconciliation asks about it.
 
 Monthly gifts use YooKassa's saved payment methods ("автоплатежи"): the first payment is created with
 `save_payment_method`, its `payment_method.id` is kept on the subscription, and each later month is a

@@ -116,9 +116,10 @@ def donation_refunded(*, donation, refund):
     )
 
 
-def refund_reversed(*, donation, refund):
-    """The campaign's managers hear (once per refund) that a refund failed at the provider after it was
-    made: the donor did not get the money back, and it counts in the totals again."""
+def refund_failed(*, donation, refund):
+    """The campaign's managers hear (once per refund) that a refund failed at the provider: after it was
+    made (it counts in the totals again), or while the provider was still making it (nothing changed).
+    Either way the donor did not get the money back."""
     campaign = Campaign.objects.select_related("community").get(pk=donation.campaign_id)
     managers = Membership.objects.filter(
         community_id=campaign.community_id, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE
@@ -126,7 +127,7 @@ def refund_reversed(*, donation, refund):
     path = reverse("fundraising:refund", args=[campaign.slug, donation.pk])
     for manager in (m.user for m in managers):
         message_send(
-            key=f"refund-reversed:{refund.pk}:{manager.pk}",
+            key=f"refund-failed:{refund.pk}:{manager.pk}",
             template="refund_reversed",
             context=_context(donation, campaign=campaign, refund=refund, donation_url=settings.SITE_URL + path),
             user=manager,

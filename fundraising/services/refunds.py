@@ -54,12 +54,37 @@ def refund_request(*, donation, by, amount=None, reason="", currency=None, langu
     except (ProviderUnavailable, KeyError) as exc:
         logger.warning("refund %s of donation %s refused: %s", refund.pk, donation.pk, exc)
         Refund.objects.filter(pk=refund.pk).update(state=Refund.State.FAILED, error=str(exc)[:300])
+        found = _refunds_made_there(donation, now)
+        made = Refund.objects.get(pk=refund.pk)
+        if made.state == Refund.State.SUCCEEDED:
+            return _audited(made, donation, by, now)  # the answer was lost, but the provider made it
+        if found:
+            raise RefundRefused(
+                _(
+                    "The payment service had already refunded %(amount)s of this donation (from its own "
+                    "dashboard); Kindred has counted it now and the donor is told. Nothing more was refunded."
+                )
+                % {"amount": money_format(found, donation.currency)}
+            ) from exc
         raise RefundRefused(
             _("The payment service did not make the refund (%(error)s). Nothing was refunded; try again later.")
             % {"error": str(exc)[:200]}
         ) from exc
     made = refund_confirm(refund_id=refund.pk, answer=answer, source=Source.MANAGER, by=by, now=now)
     return _audited(made, donation, by, now)
+
+
+def _refunds_made_there(donation, now):
+    """After the provider refused a refund: bring in the refunds it already made (at its dashboard, a
+    chargeback) that Kindred had not heard of, often the very reason it refused. Returns their sum."""
+    before = Donation.objects.values_list("refunded_amount", flat=True).get(pk=donation.pk)
+    try:
+        listed = get_provider(donation.provider).fetch_refunds(donation.provider_reference)
+        refunds_sync(donation_id=donation.pk, refunds=listed, source=Source.RECONCILIATION, now=now)
+    except (ProviderUnavailable, KeyError, PaymentMismatch) as exc:
+        logger.warning("donation %s: the provider's refunds could not be brought in: %s", donation.pk, exc)
+        return 0
+    return Donation.objects.values_list("refunded_amount", flat=True).get(pk=donation.pk) - before
 
 
 def _audited(refund, donation, by, now):
@@ -160,6 +185,9 @@ def _state_apply(donation, refund, state, source, by, now):
     if state == "failed" and refund.state == Refund.State.PENDING:
         refund.state = Refund.State.FAILED
         refund.save(update_fields=["state"])
+        if refund.origin == Refund.Origin.MANAGER and source != Source.MANAGER:
+            # The manager left thinking it was on its way (YooKassa cancels, Stripe fails a pending one).
+            notifications.refund_failed(donation=donation, refund=refund)
     return None
 
 
@@ -195,7 +223,7 @@ def _reverse_locked(donation, refund, source, now):
     donation.save(update_fields=["refunded_amount", "status", "updated_at"])
     counted_change(donation, amount=refund.amount, donation_delta=1 if before == S.REFUNDED else 0)
     history_record(donation, before=before, source=source, refund=refund, reversal=True, now=now)
-    notifications.refund_reversed(donation=donation, refund=refund)
+    notifications.refund_failed(donation=donation, refund=refund)
 
 
 def refunds_sync(*, donation_id, refunds, source, now=None):

@@ -26,7 +26,7 @@ from members.services import audit_record
 
 @login_required
 def campaigns(request):
-    campaigns = selectors.campaigns_managed_by(request.user).order_by("-created_at")
+    campaigns = selectors.campaigns_with_money(selectors.campaigns_managed_by(request.user)).order_by("-created_at")
     communities = Community.objects.all() if request.user.is_staff else communities_managed_by(request.user)
     return render(request, "fundraising/manage_campaigns.html", {"campaigns": campaigns, "communities": communities})
 
@@ -200,13 +200,13 @@ def donations_csv(request, slug):
                     d.refunded_amount,
                     d.currency,
                     _csv_safe(d.donor_name),
-                    d.donor_email,
+                    _csv_safe(d.donor_email),
                     d.anonymous,
                     _csv_safe(d.message),
-                    d.fundraiser.title if d.fundraiser else "",
-                    d.team.name if d.team else "",
+                    _csv_safe(d.fundraiser.title if d.fundraiser else ""),
+                    _csv_safe(d.team.name if d.team else ""),
                     d.provider,
-                    d.provider_reference,
+                    _csv_safe(d.provider_reference),
                     d.offline,
                 ]
             )
@@ -217,8 +217,77 @@ def donations_csv(request, slug):
 
 
 def _csv_safe(text):
-    """Spreadsheets run cells that start with = + - @ as formulas; a quote keeps them text."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    """Spreadsheets run cells that start with = + - @ (or a tab or carriage return before them) as
+    formulas; a quote keeps them text. Every typed text goes through it: names, messages, titles, reasons."""
+    text = "" if text is None else str(text)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+REFUND_CSV_FIELDS = [
+    "refund",
+    "donation",
+    "asked_at",
+    "confirmed_at",
+    "failed_after_made_at",
+    "state",
+    "origin",
+    "amount",
+    "currency",
+    "reason",
+    "by",
+    "donor_name",
+    "donor_email",
+    "donation_amount",
+    "fundraiser",
+    "provider",
+    "provider_reference",
+]
+
+
+@login_required
+def refunds_csv(request, slug):
+    """Every refund of the campaign's gifts, one row each (succeeded, pending or failed), oldest first."""
+    campaign = selectors.campaign_for_manager(request.user, slug)
+    audit_record(
+        actor=request.user,
+        action=AuditEntry.Action.LIST_DOWNLOADED,
+        community=campaign.community,
+        target=campaign,
+        summary="refunds CSV",
+    )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(REFUND_CSV_FIELDS)
+        for refund in selectors.campaign_refunds(campaign).iterator(chunk_size=1000):
+            yield writer.writerow(_refund_row(refund))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="refunds-{campaign.slug}.csv"'
+    return response
+
+
+def _refund_row(refund):
+    donation = refund.donation
+    return [
+        refund.pk,
+        donation.pk,
+        refund.created_at.isoformat(),
+        refund.confirmed_at.isoformat() if refund.confirmed_at else "",
+        refund.reversed_at.isoformat() if refund.reversed_at else "",
+        refund.state,
+        refund.origin,
+        refund.amount,
+        refund.currency,
+        _csv_safe(refund.reason),
+        _csv_safe(refund.actor.email if refund.actor else ""),
+        _csv_safe(donation.donor_name),
+        _csv_safe(donation.donor_email),
+        donation.amount,
+        _csv_safe(donation.fundraiser.title if donation.fundraiser else ""),
+        refund.provider,
+        _csv_safe(refund.provider_reference),
+    ]
 
 
 @login_required
@@ -256,6 +325,8 @@ def refund(request, slug, donation_id):
             made = services.refund_request(donation=donation, by=request.user, **form.cleaned_data)
             if made.state == made.State.SUCCEEDED:
                 messages.success(request, _("The refund is made; the donor is told by e-mail."))
+            elif made.state == made.State.FAILED:
+                messages.error(request, _("The payment service did not make the refund. Nothing was refunded."))
             else:
                 messages.info(
                     request, _("The refund is asked of the payment service; it counts once the service confirms it.")

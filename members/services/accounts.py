@@ -160,10 +160,12 @@ def user_mfa_require(*, user, now=None):
 
 
 def user_mfa_changed(*, user):
-    """Keep User.mfa_enabled in step with the person's authenticator app (called on allauth.mfa's signals)."""
+    """Keep User.mfa_enabled in step with the person's second factors, an authenticator app or a security
+    key (called on allauth.mfa's signals); recovery codes alone do not count."""
     from allauth.mfa.models import Authenticator
 
-    enabled = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    second_factors = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+    enabled = Authenticator.objects.filter(user=user, type__in=second_factors).exists()
     User.objects.filter(pk=user.pk).update(mfa_enabled=enabled)
     user.mfa_enabled = enabled
 

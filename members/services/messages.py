@@ -336,9 +336,22 @@ def messages_requeue_stale(*, now=None):
     return len(ids)
 
 
-def messages_resend(*, ids):
-    """Queue failed messages again (a manager's or admin's resend). Sent ones are left alone."""
+def _communities_managed_by(user):
+    from communities.models import Membership
+
+    if not user.is_authenticated:
+        return []
+    return Membership.objects.filter(user=user, role=Membership.Role.MANAGER, status=Membership.Status.ACTIVE).values(
+        "community_id"
+    )
+
+
+def messages_resend(*, ids, actor):
+    """Queue failed messages again: staff resend any, a community's managers only their community's
+    (others' ids resend nothing). Sent ones are left alone."""
     failed = OutboundMessage.objects.filter(pk__in=ids, status=OutboundMessage.Status.FAILED)
+    if not (actor.is_authenticated and actor.is_staff):
+        failed = failed.filter(community__in=_communities_managed_by(actor))
     to_resend = list(failed.values_list("pk", flat=True))
     failed.update(status=OutboundMessage.Status.QUEUED, updated_at=timezone.now())
     for message_id in to_resend:

@@ -32,7 +32,7 @@ def test_an_announcement_is_emailed_once_to_each_active_member_who_opted_in(comm
 
     with commit():
         announcement = announcement_publish(
-            community=community, author=manager, title="November report", body="We raised <b>1 500 ₽</b>."
+            community=community, actor=manager, title="November report", body="We raised <b>1 500 ₽</b>."
         )
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted([english.email, russian.email])
@@ -48,7 +48,7 @@ def test_an_announcement_is_emailed_once_to_each_active_member_who_opted_in(comm
 def test_running_the_task_again_sends_nothing_twice(community, manager, commit, mailoutbox):
     MembershipFactory.create_batch(3, community=community, user__consent_news=True)
     with commit():
-        announcement = announcement_publish(community=community, author=manager, title="News", body="Hello")
+        announcement = announcement_publish(community=community, actor=manager, title="News", body="Hello")
     assert len(mailoutbox) == 3
 
     with commit():
@@ -76,7 +76,7 @@ def test_a_large_community_is_emailed_in_batches(community, manager, commit, mai
     monkeypatch.setattr(announcements, "announcement_email_batch", counting)
 
     with commit():
-        announcement = announcement_publish(community=community, author=manager, title="News", body="Hello")
+        announcement = announcement_publish(community=community, actor=manager, title="News", body="Hello")
 
     assert len(batches) == 3
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.user.email for m in members)
@@ -88,7 +88,7 @@ def test_publishing_sends_nothing_in_the_request(community, manager, mailoutbox,
     MembershipFactory.create_batch(2, community=community, user__consent_news=True)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        announcement_publish(community=community, author=manager, title="News", body="Hello")
+        announcement_publish(community=community, actor=manager, title="News", body="Hello")
 
     assert mailoutbox == []
     assert len(callbacks) == 1  # the batch task, queued after the transaction commits
@@ -96,7 +96,7 @@ def test_publishing_sends_nothing_in_the_request(community, manager, mailoutbox,
 
 def test_an_announcement_body_is_sanitised(community, manager):
     announcement = announcement_publish(
-        community=community, author=manager, title="Hi", body="<p onclick='x()'>Hi</p><script>alert(1)</script>"
+        community=community, actor=manager, title="Hi", body="<p onclick='x()'>Hi</p><script>alert(1)</script>"
     )
 
     assert announcement.body == "<p>Hi</p>"
@@ -106,12 +106,12 @@ def test_only_managers_publish(community):
     host = MembershipFactory(community=community, role="host").user
 
     with pytest.raises(CommunityError, match="managers"):
-        announcement_publish(community=community, author=host, title="Hi", body="Hello")
+        announcement_publish(community=community, actor=host, title="Hi", body="Hello")
 
 
 def test_an_empty_announcement_is_refused(community, manager):
     with pytest.raises(CommunityError, match="title and some text"):
-        announcement_publish(community=community, author=manager, title="Hi", body="<script></script>")
+        announcement_publish(community=community, actor=manager, title="Hi", body="<script></script>")
 
 
 def test_publishing_from_the_manager_page_shows_it_on_the_community_page(client, community, manager, commit):

@@ -186,7 +186,7 @@ def test_logging_the_call_writes_the_contact_log_and_the_person_leaves_the_queue
     entry = CheckinEntry.objects.get()
 
     contact = checkins.checkin_entry_log_call(
-        entry=entry, author=manager.user, outcome="reached", note="Wants to help at the run", follow_up_on=None
+        entry=entry, actor=manager.user, outcome="reached", note="Wants to help at the run", follow_up_on=None
     )
 
     newcomer.refresh_from_db()
@@ -195,7 +195,7 @@ def test_logging_the_call_writes_the_contact_log_and_the_person_leaves_the_queue
     assert CheckinEntry.objects.get().done_at == NOW
     assert Activity.objects.filter(user=newcomer.user, kind=Activity.Kind.CONTACTED).exists()
     with pytest.raises(CommunityError):
-        checkins.checkin_entry_log_call(entry=entry, author=manager.user, outcome="reached")
+        checkins.checkin_entry_log_call(entry=entry, actor=manager.user, outcome="reached")
 
 
 def test_a_follow_up_logged_with_the_call_brings_the_person_back_on_that_day(community, manager):
@@ -203,7 +203,7 @@ def test_a_follow_up_logged_with_the_call_brings_the_person_back_on_that_day(com
     checkins.checkins_refresh(now=NOW)
     checkins.checkin_entry_log_call(
         entry=CheckinEntry.objects.get(),
-        author=manager.user,
+        actor=manager.user,
         outcome="call_back",
         follow_up_on=date(2026, 11, 25),
         now=NOW,
@@ -226,11 +226,13 @@ def test_snooze_needs_a_future_day_and_assign_a_manager_of_the_community(frozen,
     entry = CheckinEntry.objects.get()
 
     with pytest.raises(CommunityError):
-        checkins.checkin_entry_snooze(entry=entry, until=date(2026, 11, 18))
+        checkins.checkin_entry_snooze(entry=entry, until=date(2026, 11, 18), actor=manager.user)
     with pytest.raises(CommunityError):
-        checkins.checkin_entry_assign(entry=entry, manager_id=other_manager.pk)
-    checkins.checkin_entry_snooze(entry=entry, until=date(2026, 11, 20))
-    checkins.checkin_entry_assign(entry=entry, manager_id=colleague.pk)
+        checkins.checkin_entry_assign(entry=entry, manager_id=other_manager.pk, actor=manager.user)
+    with pytest.raises(CommunityError):  # only the community's managers sort its queue
+        checkins.checkin_entry_snooze(entry=entry, until=date(2026, 11, 20), actor=other_manager)
+    checkins.checkin_entry_snooze(entry=entry, until=date(2026, 11, 20), actor=manager.user)
+    checkins.checkin_entry_assign(entry=entry, manager_id=colleague.pk, actor=manager.user)
 
     entry.refresh_from_db()
     assert (entry.snoozed_until, entry.assigned_to) == (date(2026, 11, 20), colleague)

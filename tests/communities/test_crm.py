@@ -26,7 +26,7 @@ def test_a_logged_call_or_meeting_moves_a_new_member_to_contacted(cast, kind):  
     assert membership.stage == Membership.Stage.NEW
 
     contact = crm.contact_log_create(
-        membership=membership, author=cast.manager, kind=kind, outcome="reached", note="Wants to drive", now=NOW
+        membership=membership, actor=cast.manager, kind=kind, outcome="reached", note="Wants to drive", now=NOW
     )
 
     membership.refresh_from_db()
@@ -42,8 +42,8 @@ def test_a_logged_call_or_meeting_moves_a_new_member_to_contacted(cast, kind):  
 def test_a_message_or_a_note_leaves_the_stage_alone(cast):  # noqa: F811
     membership = cast.member_membership
 
-    crm.contact_log_create(membership=membership, author=cast.manager, kind="message", now=NOW)
-    crm.contact_log_create(membership=membership, author=cast.manager, kind="note", note="Shy, write first", now=NOW)
+    crm.contact_log_create(membership=membership, actor=cast.manager, kind="message", now=NOW)
+    crm.contact_log_create(membership=membership, actor=cast.manager, kind="note", note="Shy, write first", now=NOW)
 
     membership.refresh_from_db()
     assert membership.stage == Membership.Stage.NEW
@@ -57,7 +57,7 @@ def test_a_call_does_not_move_someone_past_new_back_to_contacted(cast, stage):  
     Membership.objects.filter(pk=membership.pk).update(stage=stage)
     membership.refresh_from_db()
 
-    crm.contact_log_create(membership=membership, author=cast.manager, kind="call", now=NOW)
+    crm.contact_log_create(membership=membership, actor=cast.manager, kind="call", now=NOW)
 
     membership.refresh_from_db()
     assert membership.stage == stage
@@ -75,7 +75,7 @@ def test_a_call_does_not_move_someone_past_new_back_to_contacted(cast, stage):  
 )
 def test_bad_contact_entries_are_refused_with_the_field_to_fix(cast, fields, field):  # noqa: F811
     with pytest.raises(crm.CrmInputError) as refused:
-        crm.contact_log_create(membership=cast.member_membership, author=cast.manager, now=NOW, **fields)
+        crm.contact_log_create(membership=cast.member_membership, actor=cast.manager, now=NOW, **fields)
 
     assert field in refused.value.errors
     assert not ContactLog.objects.exists()
@@ -87,7 +87,7 @@ def test_a_follow_up_today_in_the_communitys_time_zone_is_accepted(cast):  # noq
     late = datetime(2026, 11, 24, 23, 30, tzinfo=utc)
 
     contact = crm.contact_log_create(
-        membership=cast.member_membership, author=cast.manager, kind="call", follow_up_on=date(2026, 11, 25), now=late
+        membership=cast.member_membership, actor=cast.manager, kind="call", follow_up_on=date(2026, 11, 25), now=late
     )
 
     assert contact.follow_up_on == date(2026, 11, 25)
@@ -115,7 +115,7 @@ def test_removing_a_tag_of_another_community_is_refused(cast):  # noqa: F811
     foreign = Tag.objects.create(community=cast.other_community, name="vip")
 
     with pytest.raises(CommunityError):
-        crm.membership_tag_remove(membership=cast.member_membership, tag_id=foreign.pk)
+        crm.membership_tag_remove(membership=cast.member_membership, tag_id=foreign.pk, actor=cast.manager)
 
 
 def test_bulk_tagging_tags_each_person_once_and_only_in_the_community(cast):  # noqa: F811
@@ -167,7 +167,7 @@ def test_a_message_with_nobody_active_to_receive_it_is_refused(cast):  # noqa: F
     with pytest.raises(CommunityError):
         crm.directory_message_send(
             community=cast.community,
-            sender=cast.manager,
+            actor=cast.manager,
             memberships=Membership.objects.filter(pk=left.pk),
             subject="Hello",
             body="Hi",
@@ -178,7 +178,7 @@ def test_a_message_needs_a_subject_and_a_body(cast):  # noqa: F811
     with pytest.raises(crm.CrmInputError) as refused:
         crm.directory_message_send(
             community=cast.community,
-            sender=cast.manager,
+            actor=cast.manager,
             memberships=Membership.objects.all(),
             subject=" ",
             body="",
@@ -199,7 +199,7 @@ def test_a_large_selection_is_sent_in_batches(cast, commit, mailoutbox, monkeypa
     with commit():
         _message_id, count = crm.directory_message_send(
             community=cast.community,
-            sender=cast.manager,
+            actor=cast.manager,
             memberships=Membership.objects.all(),
             subject="Hello",
             body="Hi",

@@ -46,7 +46,7 @@ def test_the_timeline_merges_activity_and_contacts_newest_first(manager_client, 
         user=cast.member, community=cast.community, kind=Activity.Kind.JOINED, occurred_at=now - timedelta(days=3)
     )
     crm.contact_log_create(
-        membership=membership, author=cast.manager, kind="call", outcome="reached", now=now - timedelta(days=2)
+        membership=membership, actor=cast.manager, kind="call", outcome="reached", now=now - timedelta(days=2)
     )
     activity_record(
         user=cast.member,
@@ -55,7 +55,7 @@ def test_the_timeline_merges_activity_and_contacts_newest_first(manager_client, 
         summary="Park run",
         occurred_at=now - timedelta(days=1),
     )
-    crm.contact_log_create(membership=membership, author=cast.manager, kind="note", note="Prefers Telegram", now=now)
+    crm.contact_log_create(membership=membership, actor=cast.manager, kind="note", note="Prefers Telegram", now=now)
     # Someone else's activity, and the person's activity in another community, stay out.
     activity_record(user=cast.host, community=cast.community, kind=Activity.Kind.DONATED)
     activity_record(user=cast.member, community=cast.other_community, kind=Activity.Kind.DONATED)
@@ -161,7 +161,7 @@ def test_the_member_page_takes_the_same_number_of_queries_whatever_the_community
     membership = Membership.objects.filter(community=cast.community, user__email__startswith="bulk").first()
     for n in range(size):
         activity_record(user=membership.user, community=cast.community, kind=Activity.Kind.ATTENDED, summary=str(n))
-        crm.contact_log_create(membership=membership, author=cast.manager, kind="note", note=str(n))
+        crm.contact_log_create(membership=membership, actor=cast.manager, kind="note", note=str(n))
 
     # session, user, community, membership with person, their tags, pending requests for the tabs,
     # the community's tags, a page of the timeline, its activities, its contacts, the audit entry

@@ -35,7 +35,7 @@ def manager(community):
 
 
 def invite(community, manager, email="new@example.org", role="member", **kwargs):
-    return invitation_send(community=community, email=email, role=role, invited_by=manager, **kwargs)
+    return invitation_send(community=community, email=email, role=role, actor=manager, **kwargs)
 
 
 def link_in(message):
@@ -287,14 +287,14 @@ def test_managers_send_and_revoke_invitations_from_their_page(client, community,
 
 
 def test_an_invite_link_has_a_default_limit_and_expiry(community, manager):
-    link = invite_link_create(community=community, created_by=manager)
+    link = invite_link_create(community=community, actor=manager)
 
     assert link.max_uses == 50
     assert link.expires_at - link.created_at == timedelta(days=30)
 
 
 def test_an_invite_link_joins_people_until_its_limit(community, manager):
-    link = invite_link_create(community=community, created_by=manager, max_uses=2)
+    link = invite_link_create(community=community, actor=manager, max_uses=2)
     first, second, third = UserFactory.create_batch(3)
 
     invite_link_use(token=link.token, user=first)
@@ -309,7 +309,7 @@ def test_an_invite_link_joins_people_until_its_limit(community, manager):
 
 
 def test_a_member_opening_the_link_again_uses_nothing(community, manager):
-    link = invite_link_create(community=community, created_by=manager, max_uses=1)
+    link = invite_link_create(community=community, actor=manager, max_uses=1)
     person = UserFactory()
     invite_link_use(token=link.token, user=person)
 
@@ -320,8 +320,8 @@ def test_a_member_opening_the_link_again_uses_nothing(community, manager):
 
 
 def test_an_expired_or_revoked_link_is_refused(community, manager):
-    old = invite_link_create(community=community, created_by=manager, days=1, now=timezone.now() - timedelta(days=2))
-    revoked = invite_link_revoke(link=invite_link_create(community=community, created_by=manager), actor=manager)
+    old = invite_link_create(community=community, actor=manager, days=1, now=timezone.now() - timedelta(days=2))
+    revoked = invite_link_revoke(link=invite_link_create(community=community, actor=manager), actor=manager)
 
     with pytest.raises(CommunityError, match="expired"):
         invite_link_use(token=old.token, user=UserFactory())
@@ -331,7 +331,7 @@ def test_an_expired_or_revoked_link_is_refused(community, manager):
 
 def test_a_removed_person_cannot_come_back_through_a_link(community, manager):
     removed = MembershipFactory(community=community, status="removed")
-    link = invite_link_create(community=community, created_by=manager)
+    link = invite_link_create(community=community, actor=manager)
 
     with pytest.raises(CommunityError, match="removed you"):
         invite_link_use(token=link.token, user=removed.user)
@@ -341,7 +341,7 @@ def test_a_removed_person_cannot_come_back_through_a_link(community, manager):
 def test_many_people_opening_a_link_at_once_never_pass_its_limit():
     community = CommunityFactory(join_policy="invitation")
     manager = MembershipFactory(community=community, role="manager").user
-    link = invite_link_create(community=community, created_by=manager, max_uses=3)
+    link = invite_link_create(community=community, actor=manager, max_uses=3)
     people = UserFactory.create_batch(8)
     barrier = threading.Barrier(len(people))
     refused = []
@@ -372,7 +372,7 @@ def link_url(link):
 
 
 def test_a_visitor_opening_a_link_is_sent_to_sign_in_or_up_and_back(client, community, manager):
-    link = invite_link_create(community=community, created_by=manager)
+    link = invite_link_create(community=community, actor=manager)
 
     body = client.get(link_url(link)).content.decode()
 
@@ -385,7 +385,7 @@ def test_a_visitor_opening_a_link_is_sent_to_sign_in_or_up_and_back(client, comm
 
 
 def test_a_signed_in_person_joins_through_the_link_page(client, community, manager, user):
-    link = invite_link_create(community=community, created_by=manager)
+    link = invite_link_create(community=community, actor=manager)
     client.force_login(user)
     assert "Join the community" in client.get(link_url(link)).content.decode()
 
@@ -396,7 +396,7 @@ def test_a_signed_in_person_joins_through_the_link_page(client, community, manag
 
 
 def test_the_link_page_says_when_a_link_is_used_up(client, community, manager, user):
-    link = invite_link_create(community=community, created_by=manager, max_uses=1)
+    link = invite_link_create(community=community, actor=manager, max_uses=1)
     InviteLink.objects.filter(pk=link.pk).update(uses=1)
     client.force_login(user)
 

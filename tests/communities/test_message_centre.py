@@ -25,7 +25,7 @@ def test_announcements_are_news_filed_under_the_community(community, commit):
     reader = MembershipFactory(community=community, user=UserFactory(consent_news=True)).user
 
     with commit():
-        announcements.announcement_publish(community=community, author=manager, title="Hello", body="<p>Hi</p>")
+        announcements.announcement_publish(community=community, actor=manager, title="Hello", body="<p>Hi</p>")
 
     message = OutboundMessage.objects.get(user=reader)
     assert (message.category, message.community) == (OutboundMessage.Category.NEWS, community)
@@ -81,8 +81,8 @@ def test_the_message_centre_groups_by_sending_and_drills_down_to_recipients(
     readers = [MembershipFactory(community=community, user=UserFactory(consent_news=True)).user for _ in range(3)]
     MembershipFactory(community=community, user=UserFactory(consent_news=False))
     with commit():
-        announcements.announcement_publish(community=community, author=manager, title="Hello", body="Hi")
-        announcements.announcement_publish(community=community, author=manager, title="Report", body="Numbers")
+        announcements.announcement_publish(community=community, actor=manager, title="Hello", body="Hi")
+        announcements.announcement_publish(community=community, actor=manager, title="Report", body="Numbers")
     OutboundMessage.objects.filter(user=readers[0], subject__endswith="Report").update(
         status=OutboundMessage.Status.FAILED
     )

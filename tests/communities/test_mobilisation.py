@@ -32,7 +32,7 @@ def cast(db):
 def send(cast, segment=(), **fields):
     values = {"title": "Clean the river", "body": "<p>Saturday 10:00</p>", "button_label": "I'm in", **fields}
     return mobilisation.call_to_action_send(
-        community=cast["community"], author=cast["manager"], segment=segment, **values
+        community=cast["community"], actor=cast["manager"], segment=segment, **values
     )
 
 

@@ -73,7 +73,7 @@ def test_the_community_page_shows_description_news_and_member_count(client):
     community = CommunityFactory(name="Lighthouse", description="<p>We help <b>families</b></p><script>x()</script>")
     manager = MembershipFactory(community=community, role="manager").user
     MembershipFactory.create_batch(2, community=community)
-    announcement_publish(community=community, author=manager, title="November report", body="We raised a lot.")
+    announcement_publish(community=community, actor=manager, title="November report", body="We raised a lot.")
 
     body = client.get(detail_url(community)).content.decode()
 

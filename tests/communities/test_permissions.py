@@ -23,16 +23,16 @@ def cast():
     cast = make_cast(visibility="private", join_policy="approval")
     cast.pending = MembershipFactory(community=cast.community, status="pending", joined_at=None)
     cast.invitation = invitation_send(
-        community=cast.community, email="guest@example.org", role="member", invited_by=cast.manager
+        community=cast.community, email="guest@example.org", role="member", actor=cast.manager
     )
-    cast.link = invite_link_create(community=cast.community, created_by=cast.manager)
+    cast.link = invite_link_create(community=cast.community, actor=cast.manager)
     # The same kinds of objects in the other community, whose ids must stay out of reach.
     cast.other_pending = MembershipFactory(community=cast.other, status="pending", joined_at=None)
     cast.other_member = MembershipFactory(community=cast.other)
     cast.other_invitation = invitation_send(
-        community=cast.other, email="someone@example.org", role="member", invited_by=cast.outsider
+        community=cast.other, email="someone@example.org", role="member", actor=cast.outsider
     )
-    cast.other_link = invite_link_create(community=cast.other, created_by=cast.outsider)
+    cast.other_link = invite_link_create(community=cast.other, actor=cast.outsider)
     return cast
 
 

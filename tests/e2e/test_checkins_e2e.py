@@ -164,7 +164,7 @@ def test_the_routines_other_pages_fit_the_screen(
     settings.SITE_URL = live_server.url
     call = mobilisation.call_to_action_send(
         community=community,
-        author=manager,
+        actor=manager,
         title="Уборка у реки" if language == "ru" else "River clean-up",
         body="<p>Суббота, 10:00</p>" if language == "ru" else "<p>Saturday, 10:00</p>",
         button_label="Я в деле" if language == "ru" else "I'm in",

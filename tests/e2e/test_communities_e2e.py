@@ -40,7 +40,7 @@ def test_community_pages_look_finished(page_factory, live_server, language, widt
     private = Community.objects.get(slug="semi-podopechnykh")
     runners = Community.objects.get(slug="charity-runners")
     manager = User.objects.get(email="manager@kindred.test")
-    invitation = invitation_send(community=runners, email="guest@example.org", invited_by=manager)
+    invitation = invitation_send(community=runners, email="guest@example.org", actor=manager)
     link = runners.invite_links.first()
     page = page_factory(viewport=viewport, language=language)
 

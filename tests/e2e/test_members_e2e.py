@@ -67,15 +67,15 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
     services.consent_record(user=manager, kind="personal_data", granted=True, source="sign-up")
     services.user_update_profile(user=manager, changes={"consent_news": True})
     preview = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
+        community=community, actor=manager, file_name="people.csv", raw=CSV.encode()
     )
     running = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="big-list.csv", raw=CSV.encode()
+        community=community, actor=manager, file_name="big-list.csv", raw=CSV.encode()
     )
     MemberImport.objects.filter(pk=running.pk).update(status="running", processed_rows=1)
     other_people = CSV.replace("nina@", "vera@").replace("oleg@", "ivan@")
     done = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="done.csv", raw=other_people.encode()
+        community=community, actor=manager, file_name="done.csv", raw=other_people.encode()
     )
     MemberImport.objects.filter(pk=done.pk).update(status="queued")
     import_services.member_import_run(import_id=done.pk)
@@ -100,7 +100,7 @@ def test_profile_and_import_pages_look_finished(page_factory, live_server, commu
 def test_the_progress_bar_polls_until_the_report_appears(page_factory, live_server, community):
     manager = manager_of(community, "en")
     member_import = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="people.csv", raw=CSV.encode()
+        community=community, actor=manager, file_name="people.csv", raw=CSV.encode()
     )
     MemberImport.objects.filter(pk=member_import.pk).update(status="running")
     page = signed_in(page_factory(viewport=PHONE), live_server, manager)

@@ -44,7 +44,7 @@ def test_a_bulk_message_survives_a_worker_killed_mid_batch(start_worker, mail_lo
     first = start_worker("first")
     crm.directory_message_send(
         community=community,
-        sender=manager,
+        actor=manager,
         memberships=Membership.objects.filter(community=community),
         subject="Saturday",
         body="Come and help.",

@@ -2,12 +2,14 @@
 
 import csv
 import io
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from fundraising.models import Campaign, Donation, Fundraiser
+from fundraising import services
+from fundraising.models import Campaign, Donation, Fundraiser, Refund
 from tests.fundraising.helpers import make_donation, make_paid
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +27,14 @@ def _people(request, who):
     return None if who == "anonymous" else request.getfixturevalue(who)
 
 
-MANAGER_PAGES = ["manage_campaign", "manage_donations", "donations_csv", "offline_new", "campaign_update_new"]
+MANAGER_PAGES = [
+    "manage_campaign",
+    "manage_donations",
+    "donations_csv",
+    "refunds_csv",
+    "offline_new",
+    "campaign_update_new",
+]
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "member", "owner"])
@@ -98,6 +107,43 @@ def test_the_donations_csv_lists_every_gift_safely(client, manager, campaign, pa
     assert rows[1][8] == "pay@example.org"
 
 
+def _csv_rows(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_refunds_csv_lists_each_refund_once_safely(client, manager, campaign, fundraiser, paid, commit):
+    Fundraiser.objects.filter(pk=fundraiser.pk).update(title="@SUM(A1:A9)")
+    services.refund_request(donation=paid, by=manager, amount="500", reason="=cmd|' /C calc'!A0")
+    services.refund_request(donation=paid, by=manager, amount="200", reason=" +1+1")
+    Refund.objects.create(donation=paid, amount=Decimal("50"), currency="RUB", provider="sandbox", state="failed")
+    client.force_login(manager)
+
+    response = client.get(reverse("fundraising:refunds_csv", args=[campaign.slug]))
+    donations = _csv_rows(client.get(reverse("fundraising:donations_csv", args=[campaign.slug])))
+
+    rows = _csv_rows(response)
+    assert response["Content-Disposition"] == f'attachment; filename="refunds-{campaign.slug}.csv"'
+    assert rows[0][:9] == [
+        "refund",
+        "donation",
+        "asked_at",
+        "confirmed_at",
+        "failed_after_made_at",
+        "state",
+        "origin",
+        "amount",
+        "currency",
+    ]
+    assert [(r[5], r[7]) for r in rows[1:]] == [("succeeded", "500.00"), ("succeeded", "200.00"), ("failed", "50.00")]
+    assert [r[9] for r in rows[1:3]] == ["'=cmd|' /C calc'!A0", "'+1+1"]
+    assert {r[11] for r in rows[1:]} == {"'=HYPERLINK(1)"}
+    assert {r[14] for r in rows[1:]} == {"'@SUM(A1:A9)"}
+    assert rows[1][10] == manager.email
+    # The donations CSV agrees: the gift's refunded amount is the sum of its succeeded refunds.
+    assert donations[1][5] == "700.00"
+    assert donations[1][11] == "'@SUM(A1:A9)"
+
+
 def test_the_donations_list_has_bounded_queries(client, manager, campaign, fundraiser, django_assert_max_num_queries):
     for n in range(60):
         make_donation(campaign, fundraiser=fundraiser, email=f"x{n}@example.org")
@@ -154,3 +200,30 @@ def test_a_manager_hides_a_fundraiser_and_the_owner_is_told(client, manager, fun
     assert fundraiser.status == Fundraiser.Status.HIDDEN
     assert mailoutbox[0].to == [fundraiser.owner.email]
     assert "Wrong photo" in mailoutbox[0].body
+
+
+def test_every_manager_page_with_totals_shows_confirmed_and_pending_money_apart(
+    client, manager, campaign, community, paid
+):
+    from communities.insights.selectors import dashboard_build, period_for
+
+    make_donation(campaign, amount="700", email="wait@example.org")
+    Refund.objects.create(donation=paid, amount=Decimal("300"), currency="RUB", provider="sandbox")
+    client.force_login(manager)
+
+    listing = client.get(reverse("fundraising:manage_campaigns")).content.decode()
+    page = client.get(reverse("fundraising:manage_campaign", args=[campaign.slug])).content.decode()
+    dashboard = dashboard_build(
+        community=community, period=period_for(key="month", zone=zoneinfo.ZoneInfo(community.timezone))
+    )
+
+    assert "RUB\u00a0700 awaiting payment (1 gift)" in listing
+    assert "−RUB\u00a0300 refunds not yet confirmed" in listing
+    assert "RUB\u00a02,500" in listing  # confirmed, as on the campaign page
+    assert 'data-testid="money-split"' in page
+    assert "RUB\u00a0700" in page
+    assert "−RUB\u00a0300" in page
+    raised = {card.key: card for card in dashboard.cards}["raised"]
+    assert raised.value == Decimal("2500")  # the confirmed figure, pending money never added to it
+    assert raised.note == "confirmed; not yet: RUB\u00a0700 awaiting payment, −RUB\u00a0300 refunds"
+    assert dashboard.tables["campaigns"].rows == [[campaign.title, Decimal("2500"), "RUB", 1, Decimal("700")]]

@@ -80,9 +80,9 @@ def test_exports_deletions_imports_and_bulk_messages_are_recorded(client, commun
     person = MembershipFactory(community=community).user
     client.force_login(person)
     client.get(reverse("members:personal_data_download"))
-    upload = member_import_create(community=community, uploaded_by=manager, file_name="a.csv", raw=b"email\na@b.org\n")
+    upload = member_import_create(community=community, actor=manager, file_name="a.csv", raw=b"email\na@b.org\n")
     member_import_confirm(member_import=upload, by=manager)
-    announcement_publish(community=community, author=manager, title="News", body="Hello")
+    announcement_publish(community=community, actor=manager, title="News", body="Hello")
     services.user_delete(user=person, password=PASSWORD)
 
     assert actions() == [A.DATA_EXPORTED, A.IMPORTED, A.BULK_MESSAGE, A.ACCOUNT_DELETED]
@@ -102,7 +102,7 @@ def test_a_manager_viewing_a_member_and_downloading_the_list_is_recorded(client,
 
 
 def test_services_refuse_a_person_who_does_not_manage_the_community(community, manager):
-    upload = member_import_create(community=community, uploaded_by=manager, file_name="a.csv", raw=b"email\na@b.org\n")
+    upload = member_import_create(community=community, actor=manager, file_name="a.csv", raw=b"email\na@b.org\n")
     member = MembershipFactory(community=community).user
 
     with pytest.raises(CommunityError):

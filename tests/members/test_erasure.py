@@ -76,7 +76,7 @@ def everywhere(client, commit):
         MembershipFactory(user=manager, community=trustees, role="manager")
         choir = CommunityFactory(name="Choir", slug="choir")
         MembershipFactory(user=manager, community=choir, role="manager")
-        upload = member_import_create(community=runners, uploaded_by=manager, file_name="people.csv", raw=CSV.encode())
+        upload = member_import_create(community=runners, actor=manager, file_name="people.csv", raw=CSV.encode())
         member_import_confirm(member_import=upload, by=manager)
     with commit():
         person = User.objects.get(email=EMAIL)
@@ -134,17 +134,15 @@ def everywhere(client, commit):
         past.save(update_fields=["starts_at"])
 
         membership = Membership.objects.get(user=person, community=runners)
-        contact_log_create(
-            membership=membership, author=manager, kind="call", note=f"{NAME} asked to call +79123456789"
-        )
+        contact_log_create(membership=membership, actor=manager, kind="call", note=f"{NAME} asked to call +79123456789")
         directory_message_send(
             community=runners,
-            sender=manager,
+            actor=manager,
             memberships=Membership.objects.filter(pk=membership.pk),
             subject=f"Hello {NAME}",
             body="See you",
         )
-        invitation_send(community=choir, email=EMAIL.title(), invited_by=manager, message=f"Dear {NAME}")
+        invitation_send(community=choir, email=EMAIL.title(), actor=manager, message=f"Dear {NAME}")
         client.post(reverse("account_login"), {"login": EMAIL, "password": "wrong password"})
         LogEntry.objects.log_actions(
             user_id=manager.pk,

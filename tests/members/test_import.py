@@ -299,7 +299,7 @@ def test_running_the_task_twice_duplicates_nobody(client, commit, community, man
 def test_an_interrupted_import_resumes_where_it_stopped(community, manager):
     content = "email\n" + "".join(f"p{i}@example.org\n" for i in range(7))
     member_import = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="p.csv", raw=content.encode()
+        community=community, actor=manager, file_name="p.csv", raw=content.encode()
     )
     MemberImport.objects.filter(pk=member_import.pk).update(status=MemberImport.Status.RUNNING)
     import_services._import_batch(

@@ -23,7 +23,7 @@ def test_a_5000_row_file_is_imported_by_the_worker_with_correct_counts(worker): 
     lines += [f"broken-{i};Bad;;" for i in range(60)]  # 60 invalid
     lines += [f"new{i}@example.org;Again;;" for i in range(40)]  # 40 duplicates within the file
     member_import = import_services.member_import_create(
-        community=community, uploaded_by=manager, file_name="big.csv", raw="\n".join(lines).encode()
+        community=community, actor=manager, file_name="big.csv", raw="\n".join(lines).encode()
     )
     assert member_import.total_rows == 5000
 

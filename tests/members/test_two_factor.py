@@ -48,7 +48,8 @@ def test_after_the_grace_period_every_page_leads_to_the_setup(manager, client):
     for url in (reverse("members:account"), reverse("communities:list")):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url == reverse("mfa_activate_totp")
+        assert response.url == reverse("mfa_index")
+    assert client.get(reverse("mfa_index")).status_code == 200  # the app or a security key, as they choose
     setup = client.get(reverse("mfa_activate_totp"))
     assert setup.url.startswith(reverse("account_reauthenticate"))  # the password once more, then the app
 
@@ -117,3 +118,15 @@ def test_members_are_not_asked(client):
     assert page.status_code == 200
     assert "two-factor" not in page.content.decode()
     assert User.objects.get(pk=member.pk).mfa_due_at is None
+
+
+def test_a_security_key_counts_as_two_factor_and_recovery_codes_alone_do_not(manager):
+    from members.services import user_mfa_changed
+
+    Authenticator.objects.create(user=manager, type=Authenticator.Type.RECOVERY_CODES, data={"seed": "x"})
+    user_mfa_changed(user=manager)
+    codes_only = User.objects.get(pk=manager.pk).mfa_enabled
+    Authenticator.objects.create(user=manager, type=Authenticator.Type.WEBAUTHN, data={"name": "Blue key"})
+    user_mfa_changed(user=manager)
+
+    assert (codes_only, User.objects.get(pk=manager.pk).mfa_enabled) == (False, True)

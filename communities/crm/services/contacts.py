@@ -57,6 +57,7 @@ def tag_get_or_create(*, community, name):
 @transaction.atomic
 def membership_tag_add(*, membership, name, actor, now=None):
     """Put a tag on one person; records TAGGED on their timeline when the tag is new to them."""
+    require_manager(actor=actor, community=membership.community)
     tag = tag_get_or_create(community=membership.community, name=name)
     if not membership.tags.filter(pk=tag.pk).exists():
         membership.tags.add(tag)
@@ -73,7 +74,8 @@ def membership_tag_add(*, membership, name, actor, now=None):
 
 
 @transaction.atomic
-def membership_tag_remove(*, membership, tag_id):
+def membership_tag_remove(*, membership, tag_id, actor):
+    require_manager(actor=actor, community=membership.community)
     tag = Tag.objects.filter(community_id=membership.community_id, pk=tag_id).first()
     if tag is None:
         raise CommunityError(_("This tag does not exist any more."))
@@ -87,6 +89,7 @@ def memberships_tag_bulk_add(*, community, memberships, name, actor, now=None):
 
     Three writes whatever the selection's size: the tag, the links, the timeline entries.
     """
+    require_manager(actor=actor, community=community)
     now = now or timezone.now()
     tag = tag_get_or_create(community=community, name=name)
     through = Membership.tags.through
@@ -128,7 +131,7 @@ def _clean_message(subject, body):
     return subject, body
 
 
-def directory_message_send(*, community, sender, memberships, subject, body):
+def directory_message_send(*, community, actor, memberships, subject, body):
     """Queue a message from a manager to the active members of a selection, in batches on a worker.
 
     Returns the message's id and how many people it goes to. Each e-mail's ledger key is
@@ -136,7 +139,7 @@ def directory_message_send(*, community, sender, memberships, subject, body):
     """
     from communities.crm.tasks import directory_message_batch_task
 
-    require_manager(actor=sender, community=community)
+    require_manager(actor=actor, community=community)
     subject, body = _clean_message(subject, body)
     recipients = list(
         memberships.filter(community=community, status=Membership.Status.ACTIVE)
@@ -149,14 +152,14 @@ def directory_message_send(*, community, sender, memberships, subject, body):
     for start in range(0, len(recipients), MESSAGE_BATCH_SIZE):
         directory_message_batch_task.delay_on_commit(
             community_id=community.pk,
-            sender_id=sender.pk,
+            sender_id=actor.pk,
             message_id=message_id,
             membership_ids=recipients[start : start + MESSAGE_BATCH_SIZE],
             subject=subject,
             body=body,
         )
     audit_record(
-        actor=sender,
+        actor=actor,
         action=AuditEntry.Action.BULK_MESSAGE,
         community=community,
         summary=f"directory message to {len(recipients)}",
@@ -170,15 +173,16 @@ def directory_message_reach(*, community, memberships):
     return active.filter(user__consent_news=True).count(), active.filter(user__consent_news=False).count()
 
 
-def directory_message_test(*, community, sender, subject, body):
-    """Send a directory message to its sender alone, as a member would read it."""
+def directory_message_test(*, community, actor, subject, body):
+    """Send a directory message to the manager writing it alone, as a member would read it."""
+    require_manager(actor=actor, community=community)
     subject, body = _clean_message(subject, body)
-    context = {"community": community, "subject": subject, "body": body, "sender": sender, "user": sender}
+    context = {"community": community, "subject": subject, "body": body, "sender": actor, "user": actor}
     return message_send(
         key=unique_key(f"direct-test:{community.pk}"),
         template="directory_message",
         context=context,
-        user=sender,
+        user=actor,
         community=community,
     )
 
@@ -253,18 +257,19 @@ def _clean_contact(*, kind, outcome, note, follow_up_on, today):
 
 
 @transaction.atomic
-def contact_log_create(*, membership, author, kind, outcome="", note="", follow_up_on=None, now=None):
+def contact_log_create(*, membership, actor, kind, outcome="", note="", follow_up_on=None, now=None):
     """Log a call, meeting, message or note about a member.
 
     A call or meeting takes a new member to 'contacted'. The timeline gets CONTACTED (or NOTE) with
     the manager as actor; the note's text stays in the contact log, which only managers read.
     """
+    require_manager(actor=actor, community=membership.community)
     now = now or timezone.now()
     note = (note or "").strip()
     _clean_contact(kind=kind, outcome=outcome, note=note, follow_up_on=follow_up_on, today=_today(membership, now))
     contact = ContactLog.objects.create(
         membership=membership,
-        author=author,
+        author=actor,
         kind=kind,
         outcome=outcome,
         note=note,
@@ -281,7 +286,7 @@ def contact_log_create(*, membership, author, kind, outcome="", note="", follow_
         user=membership.user,
         community=membership.community,
         kind=Activity.Kind.NOTE if kind == ContactLog.Kind.NOTE else Activity.Kind.CONTACTED,
-        actor=author,
+        actor=actor,
         summary=kind if not outcome else f"{kind}: {outcome}",
         data={"contact": contact.pk, "kind": kind, "outcome": outcome},
         occurred_at=now,

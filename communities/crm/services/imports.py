@@ -17,11 +17,12 @@ from members.services.erasure import MemberError
 IMPORT_BATCH_SIZE = 500
 
 
-def member_import_create(*, community, uploaded_by, file_name, raw):
+def member_import_create(*, community, actor, file_name, raw):
     """Keep an uploaded CSV for its preview. Raises MemberError when the file cannot be used at all."""
     from communities.crm import imports
     from communities.crm.models import MemberImport
 
+    require_manager(actor=actor, community=community)
     if len(raw) > imports.MAX_BYTES:
         raise MemberError(_("The file is larger than 5 MB. Split it into smaller files and import them one by one."))
     try:
@@ -33,7 +34,7 @@ def member_import_create(*, community, uploaded_by, file_name, raw):
         raise MemberError(_("The file has a header line but no people in it."))
     return MemberImport.objects.create(
         community=community,
-        uploaded_by=uploaded_by,
+        uploaded_by=actor,
         file_name=(file_name or "members.csv")[:200],
         content=content,
         total_rows=len(parsed.rows),
@@ -66,9 +67,10 @@ def member_import_confirm(*, member_import, by):
     return member_import
 
 
-def member_import_cancel(*, member_import):
+def member_import_cancel(*, member_import, actor):
     from communities.crm.models import MemberImport
 
+    require_manager(actor=actor, community=member_import.community)
     deleted, _rows = MemberImport.objects.filter(pk=member_import.pk, status=MemberImport.Status.PREVIEW).delete()
     if not deleted:
         raise MemberError(_("This import has already been started and cannot be cancelled."))

@@ -193,7 +193,7 @@ def directory_message(request, slug):
             if wants_test(request) or not is_confirmed(request):
                 return _message_confirm(request, community, selection, form, back=_list_url(community, filters))
             message_id, count = crm.directory_message_send(
-                community=community, sender=request.user, memberships=selection, **form.cleaned_data
+                community=community, actor=request.user, memberships=selection, **form.cleaned_data
             )
         except crm.CrmInputError as error:
             add_service_errors(form, error)
@@ -220,7 +220,7 @@ def directory_message(request, slug):
 def _message_confirm(request, community, selection, form, *, back):
     """Before sending: how many get it and how many turned off news, a preview, and a test to oneself."""
     if wants_test(request):
-        crm.directory_message_test(community=community, sender=request.user, **form.cleaned_data)
+        crm.directory_message_test(community=community, actor=request.user, **form.cleaned_data)
         messages.success(request, _("A test is on its way to %(email)s.") % {"email": request.user.email})
     recipients, opted_out = crm.directory_message_reach(community=community, memberships=selection)
     effects = [
@@ -399,7 +399,7 @@ def directory_member_contact(request, slug, membership_id):
     form = ContactLogForm(request.POST)
     if form.is_valid():
         try:
-            crm.contact_log_create(membership=membership, author=request.user, **form.cleaned_data)
+            crm.contact_log_create(membership=membership, actor=request.user, **form.cleaned_data)
         except crm.CrmInputError as error:
             add_service_errors(form, error)
         else:
@@ -446,7 +446,7 @@ def directory_member_tag_remove(request, slug, membership_id, tag_id):
     community = community_for_manager(request.user, slug)
     membership = membership_for_manager(community=community, membership_id=membership_id)
     try:
-        crm.membership_tag_remove(membership=membership, tag_id=tag_id)
+        crm.membership_tag_remove(membership=membership, tag_id=tag_id, actor=request.user)
     except CommunityError as error:
         messages.error(request, str(error))
     return _tags_response(request, community, membership)

@@ -39,9 +39,9 @@ def import_start(request, slug):
         upload = form.cleaned_data["file"]
         try:
             member_import = import_services.member_import_create(
-                community=community, uploaded_by=request.user, file_name=upload.name, raw=upload.read()
+                community=community, actor=request.user, file_name=upload.name, raw=upload.read()
             )
-        except MemberError as exc:
+        except (MemberError, CommunityError) as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("member_import:detail", slug=slug, pk=member_import.pk)
@@ -84,8 +84,8 @@ def import_confirm(request, slug, pk):
 def import_cancel(request, slug, pk):
     member_import = _import_for_manager(request, slug, pk)
     try:
-        import_services.member_import_cancel(member_import=member_import)
-    except MemberError as exc:
+        import_services.member_import_cancel(member_import=member_import, actor=request.user)
+    except (MemberError, CommunityError) as exc:
         messages.error(request, str(exc))
         return redirect("member_import:detail", slug=slug, pk=pk)
     messages.success(request, _("The import is cancelled; nobody was added."))

@@ -20,6 +20,7 @@ from communities.crm.services.contacts import contact_log_create
 from communities.models import Community, Membership
 from communities.routine.models import CheckinEntry
 from communities.services import CommunityError
+from communities.services.membership import require_manager
 
 Reason = CheckinEntry.Reason
 BATCH_SIZE = 1000
@@ -200,13 +201,13 @@ def checkin_entry_add_reply(*, membership, answer, ref, now=None):
 
 
 @transaction.atomic
-def checkin_entry_log_call(*, entry, author, outcome, note="", follow_up_on=None, now=None):
+def checkin_entry_log_call(*, entry, actor, outcome, note="", follow_up_on=None, now=None):
     """Log the call through the contact log; every open entry about this person is done with it."""
     now = now or timezone.now()
     entry = _open(entry)
     contact = contact_log_create(
         membership=entry.membership,
-        author=author,
+        actor=actor,
         kind=ContactLog.Kind.CALL,
         outcome=outcome,
         note=note,
@@ -218,7 +219,8 @@ def checkin_entry_log_call(*, entry, author, outcome, note="", follow_up_on=None
 
 
 @transaction.atomic
-def checkin_entry_snooze(*, entry, until, now=None):
+def checkin_entry_snooze(*, entry, until, actor, now=None):
+    require_manager(actor=actor, community=entry.community)
     entry = _open(entry)
     today = community_today(entry.community.timezone, now or timezone.now())
     if until is None or until <= today:
@@ -232,7 +234,8 @@ def checkin_entry_snooze(*, entry, until, now=None):
 
 
 @transaction.atomic
-def checkin_entry_assign(*, entry, manager_id):
+def checkin_entry_assign(*, entry, manager_id, actor):
+    require_manager(actor=actor, community=entry.community)
     entry = _open(entry)
     manager = None
     if manager_id:

@@ -57,11 +57,11 @@ def segment_from(params):
     return [list(pair) for pair in directory_filters_params(directory_filters_parse(params).filters)]
 
 
-def call_to_action_send(*, community, author, title, body, button_label, link="", segment=()):
+def call_to_action_send(*, community, actor, title, body, button_label, link="", segment=()):
     """Write the call and queue its batches on a worker. Returns the call."""
     from communities.routine.tasks import call_to_action_batch
 
-    require_manager(actor=author, community=community)
+    require_manager(actor=actor, community=community)
     title, body, button_label, link = _clean(title=title, body=body, button_label=button_label, link=link)
     segment = [list(pair) for pair in segment]
     ids = list(segment_memberships(community=community, segment=segment).order_by("pk").values_list("pk", flat=True))
@@ -70,7 +70,7 @@ def call_to_action_send(*, community, author, title, body, button_label, link=""
     with transaction.atomic():
         call = CallToAction.objects.create(
             community=community,
-            author=author,
+            author=actor,
             title=title,
             body=body,
             button_label=button_label,
@@ -81,7 +81,7 @@ def call_to_action_send(*, community, author, title, body, button_label, link=""
         for start in range(0, len(ids), BATCH_SIZE):
             call_to_action_batch.delay_on_commit(call.pk, ids[start : start + BATCH_SIZE])
         audit_record(
-            actor=author,
+            actor=actor,
             action=AuditEntry.Action.BULK_MESSAGE,
             community=community,
             target=call,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from communities.models import Membership
 from communities.routine.models import OnboardingStep
 from communities.services import CommunityError
+from communities.services.membership import require_manager
 from config.sanitize import sanitize_html
 from members.models import OutboundMessage
 from members.services import message_send
@@ -161,8 +162,9 @@ def upcoming_events(*, community_ids, now, per_community=3):
     return grouped
 
 
-def onboarding_step_save(*, community, week, subject_en, subject_ru, body_en, body_ru, enabled):
+def onboarding_step_save(*, community, week, subject_en, subject_ru, body_en, body_ru, enabled, actor):
     """A manager's own text for one onboarding e-mail; rich text is sanitised before it is kept."""
+    require_manager(actor=actor, community=community)
     if week not in WEEKS:
         raise CommunityError(_("There is no onboarding e-mail for this week."))
     step, _created = OnboardingStep.objects.update_or_create(
@@ -179,8 +181,9 @@ def onboarding_step_save(*, community, week, subject_en, subject_ru, body_en, bo
     return step
 
 
-def onboarding_step_reset(*, community, week):
+def onboarding_step_reset(*, community, week, actor):
     """Go back to the default text."""
+    require_manager(actor=actor, community=community)
     OnboardingStep.objects.filter(community=community, week=week).delete()
 
 

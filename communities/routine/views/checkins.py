@@ -73,7 +73,7 @@ def checkin_log_call(request, slug, pk):
     if not form.is_valid():
         return _after(request, community, entry, log_form=form, open_form="log", error=_("Check the call's details."))
     try:
-        checkins.checkin_entry_log_call(entry=entry, author=request.user, **form.cleaned_data)
+        checkins.checkin_entry_log_call(entry=entry, actor=request.user, **form.cleaned_data)
     except CrmInputError as exc:
         for field, message in exc.errors.items():
             form.add_error(field if field in form.fields else None, message)
@@ -94,7 +94,7 @@ def checkin_snooze(request, slug, pk):
     try:
         if not form.is_valid():
             raise CommunityError(_("Choose a day after today."))
-        entry = checkins.checkin_entry_snooze(entry=entry, until=form.cleaned_data["until"])
+        entry = checkins.checkin_entry_snooze(entry=entry, until=form.cleaned_data["until"], actor=request.user)
     except CommunityError as exc:
         return _after(request, community, entry, snooze_form=form, open_form="snooze", error=str(exc))
     return _after(request, community, entry, done=_("Snoozed until %(date)s.") % {"date": entry.snoozed_until})
@@ -109,7 +109,7 @@ def checkin_assign(request, slug, pk):
     try:
         if not form.is_valid():
             raise CommunityError(_("Choose one of the community's managers."))
-        entry = checkins.checkin_entry_assign(entry=entry, manager_id=form.cleaned_data["manager"])
+        entry = checkins.checkin_entry_assign(entry=entry, manager_id=form.cleaned_data["manager"], actor=request.user)
     except CommunityError as exc:
         return _after(request, community, entry, error=str(exc))
     return _after(request, community, entry, assigned=True)
@@ -139,14 +139,14 @@ def onboarding_step_edit(request, slug, week):
     if week not in onboarding.WEEKS:
         raise Http404("No onboarding e-mail for this week.")
     if request.POST.get("reset"):
-        onboarding.onboarding_step_reset(community=community, week=week)
+        onboarding.onboarding_step_reset(community=community, week=week, actor=request.user)
         messages.success(request, _("The default text is back."))
         return redirect("communities:onboarding_steps", slug=community.slug)
     step = dict(onboarding.onboarding_steps_for(community)).get(week)
     form = _step_form(community, week, step, data=request.POST)
     if form.is_valid():
         try:
-            onboarding.onboarding_step_save(community=community, week=week, **form.cleaned_data)
+            onboarding.onboarding_step_save(community=community, week=week, actor=request.user, **form.cleaned_data)
         except CommunityError as exc:
             messages.error(request, str(exc))
         else:

@@ -61,7 +61,7 @@ def message_resend(request, slug, pk):
             "pk", flat=True
         )
     )
-    count = messages_resend(ids=ids)
+    count = messages_resend(ids=ids, actor=request.user)
     if count:
         text = ngettext("%(count)d message is queued again.", "%(count)d messages are queued again.", count)
         messages.success(request, text % {"count": count})

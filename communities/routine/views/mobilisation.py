@@ -26,7 +26,7 @@ def calls(request, slug):
         try:
             call = mobilisation.call_to_action_send(
                 community=community,
-                author=request.user,
+                actor=request.user,
                 segment=mobilisation.segment_from(request.POST),
                 **form.cleaned_data,
             )
