@@ -23,7 +23,7 @@ def cast(db):
     community = CommunityFactory(slug="warm")
     manager = MembershipFactory(community=community, role="manager", user=UserFactory(name="Anna")).user
     vera = MembershipFactory(community=community, role="host", user=UserFactory(name="Vera", email="vera@example.org"))
-    invitation = invitation_send(community=community, email="guest@example.org", invited_by=manager)
+    invitation = invitation_send(community=community, email="guest@example.org", actor=manager)
     campaign = make_campaign(community=community)
     gift = make_paid(campaign, amount="1500", donor_name="Olga")
     return {"community": community, "manager": manager, "vera": vera, "invitation": invitation, "gift": gift}

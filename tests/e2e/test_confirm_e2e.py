@@ -24,7 +24,7 @@ def test_revoking_an_invitation_asks_first_without_javascript(browser, live_serv
         user=manager, email=manager.email, defaults={"verified": True, "primary": True}
     )
     MembershipFactory(community=community, user=manager, role="manager")
-    invitation = invitation_send(community=community, email="guest@example.org", invited_by=manager)
+    invitation = invitation_send(community=community, email="guest@example.org", actor=manager)
     context = browser.new_context(viewport=PHONE, locale=language, base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     words = WORDS[language]
