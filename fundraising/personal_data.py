@@ -14,7 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
-from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge, Team
+from fundraising.models import (
+    Donation,
+    DonorConsent,
+    DonorConsentRecord,
+    Fundraiser,
+    ProviderEvent,
+    Subscription,
+    SubscriptionCharge,
+    Team,
+)
 from fundraising.selectors import public_body_key
 from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
@@ -35,6 +44,15 @@ def donations_anonymise(*, departing):
         message="",
         anonymous=True,
     )
+
+
+@user_anonymiser(covers=["fundraising.DonorConsent", "fundraising.DonorConsentRecord"])
+def donor_consents_forget(*, departing):
+    """The donor's current answers go (nothing is sent to them again); the record of each answer they
+    gave stays, as proof of what was sent with consent, under the pseudonymous key instead of the e-mail."""
+    key = departing.email.strip().lower()
+    DonorConsent.objects.filter(donor_key=key).delete()
+    DonorConsentRecord.objects.filter(donor_key=key).update(donor_key=f"former:{departing.token}")
 
 
 @user_anonymiser(covers=["fundraising.Subscription", "fundraising.SubscriptionCharge"])

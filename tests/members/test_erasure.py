@@ -23,6 +23,7 @@ from events.models import Registration
 from events.services.registrations import registration_create
 from fundraising.models import Campaign, Donation, Fundraiser, FundraiserUpdate, Subscription, Team
 from fundraising.services import donation_start, donation_transition, fundraiser_open, fundraiser_update_post
+from fundraising.services.donor_consents import donor_consents_set
 from members import services
 from members.models import User
 from tests.events.factories import EventFactory
@@ -150,6 +151,8 @@ def everywhere(client, commit):
             action_flag=CHANGE,
             change_message=f"Changed phone of {NAME}",
         )
+    # As a donor they asked for the monthly reports and the annual statement by e-mail.
+    donor_consents_set(by_email=EMAIL, choices={"reports": True, "statements": True}, source="giving")
     return {"person": person, "campaign": campaign, "fundraiser": fundraiser, "manager": manager}
 
 
