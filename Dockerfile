@@ -17,7 +17,12 @@ ENV PATH=/venv/bin:$PATH \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/data/media \
     CELERY_BEAT_SCHEDULE_FILENAME=/tmp/celerybeat-schedule \
-    PORT=8000
+    PORT=8000 \
+    GUNICORN_BIND=0.0.0.0:8000
+# DejaVu Sans: the Cyrillic font of donors' annual statements (STATEMENT_FONT).
+RUN apt-get update \
+ && apt-get install --yes --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app kindred \
  && mkdir -p /data/media && chown kindred /data/media
 COPY --from=build /venv /venv

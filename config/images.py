@@ -15,8 +15,10 @@ The field reports itself as Django's ImageField to migrations: processing is not
 """
 
 import io
+import math
 import re
 import uuid
+import warnings
 
 from django import forms, template
 from django.conf import settings
@@ -28,7 +30,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_SIDE = 1600  # px, the longer side of a stored image
 CARD_SIDE = 480  # px, the longer side of the card rendition
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+# Refused before decoding, by format. A JPEG is decoded at a reduced scale (Pillow's draft mode), PNG,
+# WebP and GIF whole at 4 bytes a pixel. Peak memory of storing one (bench/images.py): a 48 Mpx phone
+# photo 72 MB, an 89 Mpx JPEG 136 MB, a 4096 × 4096 RGBA PNG 163 MB; a 5K screenshot fits.
+MAX_PIXELS = {"JPEG": Image.MAX_IMAGE_PIXELS}  # Pillow's decompression-bomb warning, 89.5 Mpx
+MAX_PIXELS_OTHER = 4096 * 4096
 FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 _PROCESSED = re.compile(r"^(?P<stem>(?:.*/)?[0-9a-f]{32})\.(?P<ext>jpg|png)$")
 
@@ -42,15 +48,20 @@ def image_check(upload, *, max_bytes: int | None = None) -> None:
             code="too_large",
             params={"limit": f"{limit / 1024 / 1024:.2f}".rstrip("0").rstrip(".")},
         )
+    too_many = ValidationError(_("The image has too many pixels."), code="too_many_pixels")
     try:
         upload.seek(0)
-        with Image.open(upload) as picture:
-            if picture.format not in FORMATS:
-                raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
-            if picture.width * picture.height > MAX_PIXELS:
-                raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
-            picture.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # Pillow's own cap, ~89 Mpx
+            with Image.open(upload) as picture:
+                if picture.format not in FORMATS:
+                    raise ValidationError(_("Upload a JPEG, PNG, WebP or GIF image."), code="format")
+                if picture.width * picture.height > MAX_PIXELS.get(picture.format, MAX_PIXELS_OTHER):
+                    raise too_many
+                picture.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_many from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(_("This file is not an image we can read."), code="invalid") from exc
     finally:
         upload.seek(0)
@@ -60,8 +71,13 @@ def image_reencode(upload, *, side: int = MAX_SIDE) -> tuple[bytes, str]:
     """``upload`` (a readable File) re-encoded without metadata, at most ``side`` px: (bytes, "jpg"|"png")."""
     upload.seek(0)
     with Image.open(upload) as picture:
-        picture = ImageOps.exif_transpose(picture)
+        # Shrink first, then turn upright (the bound is square, so turning does not change which side
+        # is longer). A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps twice the
+        # final size (Pillow's thumbnail would ask for twice the square bound, too much for 4:3).
+        ratio = min(1.0, side / max(picture.size))
+        picture.draft(None, (math.ceil(picture.width * ratio * 2), math.ceil(picture.height * ratio * 2)))
         picture.thumbnail((side, side), Image.Resampling.LANCZOS)
+        picture = ImageOps.exif_transpose(picture)
         transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
         out = io.BytesIO()
         if transparent:

@@ -55,3 +55,19 @@ def _clean(value: str) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+IPV6_PREFIX = 64  # one household or phone holds a whole /64 (RFC 6177); allauth counts the same way
+
+
+def client_network(request) -> str:
+    """What a per-client limit counts by: ``client_ip``, with an IPv6 address widened to its /64.
+
+    A single IPv6 client is usually given a whole /64 and can pick a new address in it for every
+    request, so counting full IPv6 addresses would not limit anything. IPv4 addresses are counted
+    as they are. Returns "" when no address is known.
+    """
+    address = client_ip(request)
+    if ":" not in address:
+        return address
+    return str(ipaddress.IPv6Network(f"{address}/{IPV6_PREFIX}", strict=False))

@@ -1,9 +1,10 @@
 """Limits on everything that sends an e-mail to an address someone typed (README, "Limits").
 
-Two counters per kind of action, in the shared cache: one per client address (``config.net.client_ip``,
-so a network cannot flood anyone) and one per target address (so nobody's inbox can be filled from
-many networks). Each attempt counts once it is valid; past either limit it is refused, the web
-with the 429 page (``too_many_response``), the API with DRF's 429 (``SendThrottle``).
+Two counters per kind of action, in the shared cache: one per client (``config.net.client_network``:
+its address, an IPv6 client's /64, so a network cannot flood anyone) and one per target address (so
+nobody's inbox can be filled from many networks). Each attempt counts once it is valid; past either
+limit it is refused, the web with the 429 page (``too_many_response``), the API with DRF's 429
+(``SendThrottle``).
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from rest_framework.exceptions import Throttled
 
-from config.net import client_ip
+from config.net import client_network
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,14 @@ def rates(kind):
     return Rate(*per_client), Rate(*per_target)
 
 
-def _counted(key, rate):
-    """Count one attempt under `key`; True once the window holds more than `rate.count` attempts."""
+def address_digest(address):
+    """An e-mail address as a limit's key: hashed, so the cache holds no one's e-mail."""
+    return hashlib.sha256((address or "").strip().lower().encode()).hexdigest()[:32]
+
+
+def counted(key, rate):
+    """Count one attempt under `key` in the shared cache; True once the window (``rate.seconds``, a
+    fixed window that starts with the first attempt) holds more than ``rate.count`` attempts."""
     if cache.add(key, 1, rate.seconds):
         return rate.count < 1
     try:
@@ -47,10 +54,9 @@ def send_limited(request, *, kind, target):
     else 0. Both counters count every attempt, so a refused one still counts.
     """
     per_client, per_target = rates(kind)
-    # The address is hashed: the cache holds no one's e-mail.
-    digest = hashlib.sha256((target or "").strip().lower().encode()).hexdigest()[:32]
-    client_over = _counted(f"limit:{kind}:ip:{client_ip(request)}", per_client)
-    target_over = _counted(f"limit:{kind}:to:{digest}", per_target)
+    digest = address_digest(target)
+    client_over = counted(f"limit:{kind}:ip:{client_network(request)}", per_client)
+    target_over = counted(f"limit:{kind}:to:{digest}", per_target)
     if client_over or target_over:
         return max(per_client.seconds if client_over else 0, per_target.seconds if target_over else 0)
     return 0

@@ -49,11 +49,24 @@ ENVIRONMENT = {
     "DEFAULT_CURRENCY": ("ISO 4217 currency of new campaigns", "RUB"),
     "PHONE_REGION": ("ISO 3166 country of phone numbers typed without a country code", "RU"),
     "SECURE_SSL_REDIRECT": ("redirect HTTP to HTTPS", "true unless DEBUG"),
+    "SECURE_HSTS_SECONDS": ("HSTS max-age, seconds", "31536000 unless DEBUG"),
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": ("HSTS covers the host's subdomains too", "true unless DEBUG"),
+    "SECURE_HSTS_PRELOAD": ("HSTS asks to be preloaded by browsers (submit the host yourself)", "false"),
     "CELERY_TASK_ALWAYS_EAGER": ("run tasks inline instead of on a worker (tests only)", "false"),
     "WORK_LEASE_SECONDS": ("broker visibility timeout = message lease = sweep cutoff, seconds", "600"),
     "ACTION_LINK_DAYS": ("days action links in e-mails act, e.g. unsubscribe=365,registration=180", "see settings"),
     "MESSAGE_ID_DOMAIN": ("domain in e-mails' Message-IDs", "SITE_URL's host"),
     "TRUSTED_PROXY_COUNT": ("reverse proxies in front of the web process whose X-Forwarded-For is believed", "0"),
+    "CSRF_TRUSTED_ORIGINS": ("origins allowed to post forms", "SITE_URL"),
+    "CONN_MAX_AGE": ("seconds a database connection is kept open between requests", "60"),
+    "MEDIA_ROOT": ("where uploaded images are stored with MEDIA_STORAGE=local", "var/media"),
+    "S3_PREFIX": ("folder of uploads in the bucket", "media"),
+    "STATIC_ROOT": ("where collectstatic writes", "var/staticfiles"),
+    "CELERY_BEAT_SCHEDULE_FILENAME": ("the beat scheduler's state file", "var/celerybeat-schedule"),
+    "AXES_FAILURE_LIMIT": ("failed sign-ins before a lock-out", "5"),
+    "LOG_LEVEL": ("root log level", "INFO"),
+    "SENTRY_ENVIRONMENT": ("environment name on Sentry reports", "production"),
+    "SENTRY_TRACES_SAMPLE_RATE": ("share of requests traced to Sentry, 0 to 1", "0"),
 }
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -94,6 +107,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.logs.RequestIdMiddleware",
+    "config.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -252,6 +266,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Every uploaded image is checked, re-encoded and resized (config/images.py); this is the size limit.
 IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest request body read at all (config/limits.py): the largest upload and its form around it.
+# nginx's client_max_body_size (12m) matches the default.
+REQUEST_MAX_BYTES = IMAGE_UPLOAD_MAX_BYTES + 2 * 1024 * 1024
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Uploads: the local disk (one machine; nginx serves MEDIA_ROOT at /media/) or S3-compatible object
@@ -367,6 +384,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {"anon_read": "60/min", "user_read": "600/min", "write": "60/min"},
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kindred API",
@@ -413,10 +431,13 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = 0 if DEBUG else env.int("SECURE_HSTS_SECONDS", default=31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# includeSubDomains covers only names under SITE_URL's host; "preload" asks browsers to ship the
+# host in their HSTS list, a promise that is slow to undo, so it is the operator's explicit choice.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG and env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = not DEBUG and env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SILENCED_SYSTEM_CHECKS = []
+# security.W021 asks for HSTS preload, which stays opt-in (SECURE_HSTS_PRELOAD above).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # One line per event on standard error, with the request's id (config/logs.py).
 LOGGING = {
@@ -478,6 +499,10 @@ MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname
 # Fundraising (fundraising/): the payment provider of this deployment and the limits on a gift.
 # PAYMENT_PROVIDER is "sandbox" (built-in test checkout, no keys), "stripe" or "yookassa".
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="sandbox")
+# The sandbox lets anyone mark a gift paid, so with DEBUG off it takes payments only when the operator
+# says so (a staging site, CI's production smoke); otherwise `check --deploy` fails (fundraising.E001)
+# and its checkout and callback answer 404 (fundraising.providers.get_provider).
+PAYMENT_SANDBOX_ALLOWED = env.bool("PAYMENT_SANDBOX_ALLOWED", default=DEBUG)
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 YOOKASSA_SHOP_ID = env("YOOKASSA_SHOP_ID", default="")
@@ -497,6 +522,7 @@ STATEMENT_FONT = env("STATEMENT_FONT", default="/usr/share/fonts/truetype/dejavu
 ENVIRONMENT.update(
     {
         "PAYMENT_PROVIDER": ("payment provider: sandbox, stripe or yookassa", "sandbox"),
+        "PAYMENT_SANDBOX_ALLOWED": ("let the sandbox (test payments, no money) take gifts with DEBUG off", "DEBUG"),
         "STRIPE_SECRET_KEY": ("Stripe secret API key (when PAYMENT_PROVIDER=stripe)", "(empty)"),
         "STRIPE_WEBHOOK_SECRET": ("Stripe webhook signing secret", "(empty)"),
         "YOOKASSA_SHOP_ID": ("YooKassa shop id (when PAYMENT_PROVIDER=yookassa)", "(empty)"),

@@ -8,6 +8,7 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("EMAIL_URL", "consolemail://")  # replaced by the locmem mailer below
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["DEBUG"] = "false"
+os.environ.setdefault("PAYMENT_SANDBOX_ALLOWED", "true")  # most tests give through the sandbox
 
 from config.settings import *  # noqa: E402,F403
 from config.settings import CACHES, STORAGES  # noqa: E402

@@ -8,20 +8,20 @@ gets DRF's usual error body, ``{"detail": "..."}``, with status 429 and a ``Retr
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.net import client_ip
+from config.net import client_network
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class _ClientThrottle(SimpleRateThrottle):
-    """Keys on the signed-in person, or on the client address from ``config.net.client_ip``."""
+    """Keys on the signed-in person, or on the client (``config.net.client_network``: IPv6 by /64)."""
 
     def get_rate(self):
         # Read when used, not when DRF's module was imported, so a changed setting applies.
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def get_ident(self, request):
-        return client_ip(request)
+        return client_network(request)
 
     def _key(self, request):
         ident = f"user-{request.user.pk}" if request.user.is_authenticated else self.get_ident(request)

@@ -40,7 +40,7 @@ def home(request):
 
 @never_cache
 def healthz(request):
-    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    checks = {"database": health.database_ok(), "broker": health.broker_ok(), "cache": health.cache_ok()}
     healthy = all(checks.values())
     body = {"status": "ok" if healthy else "unavailable", **{k: "ok" if v else "down" for k, v in checks.items()}}
     return JsonResponse(body, status=200 if healthy else 503)

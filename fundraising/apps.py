@@ -7,8 +7,9 @@ class FundraisingConfig(AppConfig):
     verbose_name = _("Fundraising")
 
     def ready(self):
-        # Registers what this app forgets when a person deletes their account.
-        from fundraising import job_notes, personal_data  # noqa: F401
+        # Registers what this app forgets when a person deletes their account, and the payment
+        # provider's deploy checks.
+        from fundraising import checks, job_notes, personal_data  # noqa: F401
 
         # The money checks' notes on the staff jobs page read in the reader's language.
         job_notes.register()

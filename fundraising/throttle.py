@@ -3,26 +3,19 @@
 The web form and the API share the counter; the API applies it as its "give" throttle scope.
 """
 
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
-from config.net import client_ip
+from config.net import client_network
+from config.ratelimit import Rate, address_digest, counted
 
 GIVE_LIMIT = 10  # donations started per client address ...
 GIVE_WINDOW_SECONDS = 600  # ... per ten minutes
 
 
 def give_rate_limited(request) -> bool:
-    """Count this attempt; True once the client address (``config.net.client_ip``) has started more
-    than GIVE_LIMIT donations in the current window."""
-    key = f"fundraising:give:{client_ip(request)}"
-    if cache.add(key, 1, GIVE_WINDOW_SECONDS):
-        return GIVE_LIMIT < 1
-    try:
-        return cache.incr(key) > GIVE_LIMIT
-    except ValueError:  # the window ended between add() and incr(): this attempt opens the next one
-        cache.set(key, 1, GIVE_WINDOW_SECONDS)
-        return GIVE_LIMIT < 1
+    """Count this attempt; True once the client (``config.net.client_network``: an IPv6 client's /64)
+    has started more than GIVE_LIMIT donations in the current window."""
+    return counted(f"fundraising:give:{client_network(request)}", Rate(GIVE_LIMIT, GIVE_WINDOW_SECONDS))
 
 
 class GiveThrottle(BaseThrottle):
@@ -40,19 +33,10 @@ FIND_PER_NETWORK = 10  # ... and asked for from one client address ...
 FIND_WINDOW_SECONDS = 3600  # ... per hour
 
 
-def _over_limit(key, limit, window):
-    if cache.add(key, 1, window):
-        return limit < 1
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # the window ended between add() and incr(): this request opens the next one
-        cache.set(key, 1, window)
-        return limit < 1
-
-
 def donor_find_rate_limited(request, email) -> bool:
     """Count a "find my gifts" request; True once the client address or the e-mail address asked
     more than FIND_PER_NETWORK or FIND_PER_ADDRESS times in the window (both are counted always)."""
-    network = _over_limit(f"fundraising:find:ip:{client_ip(request)}", FIND_PER_NETWORK, FIND_WINDOW_SECONDS)
-    address = _over_limit(f"fundraising:find:email:{email.strip().lower()}", FIND_PER_ADDRESS, FIND_WINDOW_SECONDS)
+    window = FIND_WINDOW_SECONDS
+    network = counted(f"fundraising:find:ip:{client_network(request)}", Rate(FIND_PER_NETWORK, window))
+    address = counted(f"fundraising:find:email:{address_digest(email)}", Rate(FIND_PER_ADDRESS, window))
     return network or address

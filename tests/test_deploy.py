@@ -9,11 +9,20 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_production_settings_pass_the_deploy_checks_without_warnings():
+def _deploy_check(**overrides):
+    """`manage.py check --deploy` as the release step runs it, with production settings."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "PAYMENT_PROVIDER",
+            "PAYMENT_SANDBOX_ALLOWED",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -21,9 +30,9 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
         ALLOWED_HOSTS="kindred.example.org",
         SITE_URL="https://kindred.example.org",
         EMAIL_URL="smtp://kindred:secret@smtp.example.org:587/?tls=True",
+        **overrides,
     )
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -32,8 +41,21 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
         check=False,
     )
 
+
+def test_production_settings_pass_the_deploy_checks_without_warnings():
+    result = _deploy_check(PAYMENT_PROVIDER="yookassa", YOOKASSA_SHOP_ID="123456", YOOKASSA_SECRET_KEY="live_x")
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_release_step_stops_a_production_deploy_that_would_take_gifts_through_the_sandbox():
+    refused = _deploy_check()  # PAYMENT_PROVIDER's default is the sandbox
+    staging = _deploy_check(PAYMENT_PROVIDER="sandbox", PAYMENT_SANDBOX_ALLOWED="true")
+
+    assert refused.returncode != 0
+    assert "fundraising.E001" in refused.stderr + refused.stdout
+    assert staging.returncode == 0, staging.stdout + staging.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

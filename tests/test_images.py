@@ -120,3 +120,39 @@ def _noise(size):
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=100)
     return SimpleUploadedFile("noise.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_a_photo_taken_sideways_is_stored_upright():
+    picture = Image.new("RGB", (3000, 2000), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned 90° clockwise
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    campaign = make_campaign(CommunityFactory())
+    campaign.cover = SimpleUploadedFile("IMG_0002.jpg", out.getvalue(), content_type="image/jpeg")
+    campaign.save()
+
+    assert stored(campaign.cover).size == (1067, 1600)
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "kind", "refused"),
+    [
+        (6300, 6300, "PNG", True),  # 165 KB on disk, ~600 MB to decode and re-encode before the cap
+        (4097, 4096, "PNG", True),
+        (4096, 4096, "PNG", False),
+        (9500, 9500, "JPEG", True),  # over Pillow's decompression-bomb cap
+        (8000, 6000, "JPEG", False),  # a 48 Mpx phone photo
+    ],
+)
+def test_images_with_more_pixels_than_the_cap_are_refused_before_decoding(width, height, kind, refused):
+    out = io.BytesIO()
+    Image.new("L", (width, height)).save(out, kind)
+    community = CommunityFactory()
+    community.cover = SimpleUploadedFile(f"big.{kind.lower()}", out.getvalue(), content_type=f"image/{kind.lower()}")
+
+    if refused:
+        with pytest.raises(ValidationError, match="too many pixels"):
+            community.full_clean()
+    else:
+        community.full_clean()

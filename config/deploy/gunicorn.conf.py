@@ -7,7 +7,10 @@ Everything an operator tunes comes from the environment: PORT or GUNICORN_BIND, 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Loopback by default: only the proxy on this host may reach gunicorn, since a client that reached it
+# directly could forge X-Forwarded-For. The Docker image binds all of the container's addresses
+# (GUNICORN_BIND in the Dockerfile): a container is reached through its proxy's network only.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 8))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -92,6 +92,8 @@ unset REDIS_URL CELERY_TASK_ALWAYS_EAGER
 export EMAIL_URL="smtp://127.0.0.1:$SMTP_PORT"
 export STATIC_ROOT="$RUN/static" MEDIA_ROOT="$RUN/media"
 export TRUSTED_PROXY_COUNT=1
+# The smoke gives through the sandbox, which a production site must allow explicitly (fundraising.E001).
+export PAYMENT_PROVIDER=sandbox PAYMENT_SANDBOX_ALLOWED=true
 export GUNICORN_BIND="127.0.0.1:$WEB_PORT" WEB_CONCURRENCY=3 WORKER_CONCURRENCY=2
 export CELERY_BEAT_SCHEDULE_FILENAME="$RUN/celerybeat-schedule"
 # The sandbox's callback goes from the worker back through nginx, which presents our certificate.

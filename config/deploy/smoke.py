@@ -148,7 +148,7 @@ state = {}
 def healthz():
     response = browser().get(f"{BASE}/healthz", timeout=TIMEOUT)
     check(response.status_code == 200, f"status {response.status_code}: {response.text[:200]}")
-    check(response.json() == {"status": "ok", "database": "ok", "broker": "ok"}, response.text)
+    check(response.json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}, response.text)
 
 
 @step

@@ -16,10 +16,12 @@ import json
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from fundraising.models import SandboxCard, SandboxPayment, SandboxRefund
 from fundraising.money import from_minor_units, to_minor_units
@@ -37,6 +39,11 @@ def sign(body):
 class SandboxProvider(PaymentProvider):
     name = "sandbox"
     is_test = True
+
+    def __init__(self):
+        if not settings.PAYMENT_SANDBOX_ALLOWED:
+            # Shown to the donor; the operator learns of it from `check --deploy` (fundraising.E001).
+            raise ProviderUnavailable(_("Online giving is not set up on this site yet."))
 
     def create_payment(self, donation, *, save_card=False):
         payment, _ = SandboxPayment.objects.get_or_create(

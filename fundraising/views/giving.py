@@ -16,7 +16,7 @@ from fundraising import selectors, services
 from fundraising.forms import GiveForm, SandboxRefundForm
 from fundraising.models import Donation, SandboxPayment
 from fundraising.money import from_minor_units
-from fundraising.providers import PROVIDERS, get_provider
+from fundraising.providers import PROVIDERS, get_provider, provider_is_test, sandbox_allowed
 from fundraising.providers.base import PaymentProvider
 from fundraising.throttle import give_rate_limited
 
@@ -44,7 +44,7 @@ def give(request, kind, slug):
             "campaign": campaign,
             "fundraiser": fundraiser,
             "form": form,
-            "is_test": get_provider().is_test,
+            "is_test": provider_is_test(),
         },
         status=status,
     )
@@ -129,7 +129,9 @@ def _thanks_context(key):
 
 def sandbox_checkout(request, reference):
     """The sandbox provider's hosted page: pay or fail a test payment, or refund a paid one (as from a
-    provider's dashboard). No money moves."""
+    provider's dashboard). No money moves. Absent (404) where the sandbox is not allowed."""
+    if not sandbox_allowed():
+        raise Http404("The sandbox is off on this site.")
     payment = get_object_or_404(SandboxPayment, reference=reference)
     callback_url = request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"}))
     refund_form = SandboxRefundForm(request.POST if request.POST.get("outcome") == "refund" else None)
@@ -166,7 +168,7 @@ def payment_amount(payment):
 @require_POST
 def callback(request, provider):
     """A provider's webhook: verified, then the provider is asked for the payment's real state."""
-    if provider not in PROVIDERS:
+    if provider not in PROVIDERS or (provider == "sandbox" and not sandbox_allowed()):
         raise Http404("Unknown provider.")
     try:
         outcome = services.payment_callback_process(provider=get_provider(provider), request=request)
