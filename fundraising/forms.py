@@ -115,8 +115,8 @@ class GiveForm(forms.Form):
         self.campaign = campaign
         if fundraiser is None:
             del self.fields["share_with_owner"]
-        # Asked of guests (recorded under their e-mail) and of signed-in donors who have not agreed yet.
-        if user is not None and user.is_authenticated and user.consent_reports:
+        # Reports go to accounts; asked only of a signed-in donor who has not agreed to them yet.
+        if user is None or not user.is_authenticated or user.consent_reports:
             del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
         self.fields["amount"].suffix = currency_symbol(campaign.currency)

@@ -6,7 +6,6 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
@@ -173,10 +172,7 @@ class OutboundMessage(models.Model):
 
 
 class ConsentRecord(models.Model):
-    """Each time a person gives or withdraws a consent, as the law on personal data asks.
-
-    A guest without an account (a donor on the give form) is recorded by `email`, lower-cased, with no user.
-    """
+    """Each time a person gives or withdraws a consent, as the law on personal data asks."""
 
     class Kind(models.TextChoices):
         NEWS = "news", _("news and calls to action")
@@ -184,10 +180,7 @@ class ConsentRecord(models.Model):
         REPORTS = "reports", _("monthly reports")
         PERSONAL_DATA = "personal_data", _("processing of personal data")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
-    )
-    email = models.EmailField(_("guest's e-mail"), blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
     # Set when the choice is about one community's messages only (CommunityPreference).
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -201,16 +194,10 @@ class ConsentRecord(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         ordering = ["-recorded_at"]
-        indexes = [
-            models.Index(fields=["user", "kind", "-recorded_at"]),
-            models.Index(fields=["email", "kind", "-recorded_at"]),
-        ]
-        constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(email=""), name="consent_has_a_person")
-        ]
+        indexes = [models.Index(fields=["user", "kind", "-recorded_at"])]
 
     def __str__(self):
-        return f"{self.user or self.email} {self.kind}={self.granted}"
+        return f"{self.user} {self.kind}={self.granted}"
 
 
 class CommunityPreference(models.Model):

@@ -42,7 +42,6 @@ fundraising.services.subscriptions.charge_moment fundraising.services.subscripti
 fundraising.services.subscriptions.period_next fundraising.services.subscriptions.period_of
 fundraising.services.subscriptions.subscription_charges_due_ids
 members.services.accounts.bio_clean members.services.accounts.community_preferences_of
-members.services.accounts.guest_consent_granted
 members.services.accounts.consents_current members.services.accounts.personal_data_section
 members.services.accounts.user_find_by_email members.services.accounts.verified_emails
 members.services.erasure.communities_only_managed_by members.services.erasure.former_supporter
@@ -108,7 +107,6 @@ communities.routine.services.digest.community_digest_send communities.routine.se
 communities.routine.services.mobilisation.call_to_action_batch_send
 communities.routine.services.onboarding.onboarding_send
 communities.routine.services.reports.donor_reports_send communities.routine.services.reports.owner_reports_send
-communities.routine.services.reports.guest_reports_send
 communities.routine.services.reports.reports_send
 events.services.hosting.questions_set
 """)
@@ -135,8 +133,6 @@ SELF = {
     "communities.services.membership.membership_leave": "user",
     "events.services.registrations.registration_create": "user",
     "fundraising.services.donations.donation_start": "user",
-    "fundraising.services.donations.donor_reports_answer": "user",
-    "members.services.accounts.guest_consent_record": "email",
     "fundraising.services.subscriptions.subscription_start": "user",
     "fundraising.services.fundraisers.fundraiser_open": "owner",
     "fundraising.services.fundraisers.team_create": "captain",

@@ -14,7 +14,7 @@ from fundraising.providers import get_provider
 from fundraising.services import notifications
 from fundraising.services.errors import FundraisingError, ProviderUnavailable
 from fundraising.services.payments import donation_transition
-from members.services import consents_given, guest_consent_record
+from members.services import consents_given
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
 
     `donor` holds name, email, anonymous, message, message_private, share_with_owner (name and e-mail
     shown to the fundraiser's owner; ignored without a fundraiser), dedication_kind, dedication_name,
-    and `reports` when the donor was asked whether they want monthly reports (recorded as their consent,
-    source "giving": an account's, or a guest's under their e-mail).
+    and `reports` when a signed-in donor was asked whether they want monthly reports (recorded as their
+    consent, source "giving").
     """
     check_open(campaign, fundraiser)
     value = parse_amount(amount, campaign.currency, currency=currency)
@@ -50,18 +50,9 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         created_at=now or timezone.now(),
         **donor_fields(donor),
     )
-    donor_reports_answer(donor=donor, user=donation.user, email=donation.donor_email, now=now)
+    if "reports" in donor and donation.user is not None:
+        consents_given(user=donation.user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
     return donation, _payment_create(provider, donation)
-
-
-def donor_reports_answer(*, donor, user, email, now=None):
-    """Record the donor's answer to "send me monthly reports", when they were asked."""
-    if "reports" not in donor:
-        return
-    if user is not None:
-        consents_given(user=user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
-    elif email:
-        guest_consent_record(email=email, kind="reports", granted=bool(donor["reports"]), source="giving", now=now)
 
 
 def parse_amount(amount, expected_currency, *, currency=None):

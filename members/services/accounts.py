@@ -141,24 +141,6 @@ def _avatar_replace(*, user, avatar):
         user.avatar.save(f"{user.pk}-{uuid.uuid4().hex[:12]}.{extension}", avatar, save=False)
 
 
-def guest_consent_record(*, email, kind, granted, source, now=None):
-    """A guest's consent (a donor without an account), given or withdrawn, recorded by their e-mail."""
-    return ConsentRecord.objects.create(
-        email=email.strip().lower(), kind=kind, granted=granted, source=source, recorded_at=now or timezone.now()
-    )
-
-
-def guest_consent_granted(*, email, kind):
-    """Whether the guest's latest answer about `kind` is yes (no answer is a no)."""
-    latest = (
-        ConsentRecord.objects.filter(user=None, email=(email or "").strip().lower(), kind=kind)
-        .order_by("-recorded_at", "-pk")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
-
-
 def consents_current(*, user):
     """{kind: latest ConsentRecord} for the person, one query."""
     latest = {}
@@ -233,14 +215,12 @@ def user_data_export(*, user, now=None):
     contacts = ContactLog.objects.filter(membership__user=user).exclude(kind=ContactLog.Kind.NOTE)
     activity = Activity.objects.filter(user=user).exclude(kind=Activity.Kind.NOTE).select_related("community")
     messages = OutboundMessage.objects.filter(Q(user=user) | Q(to_email__iexact=user.email))
-    emails = verified_emails(user)
-    consents = ConsentRecord.objects.filter(Q(user=user) | Q(user=None, email__in=emails))
     return {
         "exported_at": (now or timezone.now()).isoformat(),
         "profile": _profile_data(user),
         "consents": [
             {"kind": c.kind, "granted": c.granted, "recorded_at": c.recorded_at.isoformat(), "source": c.source}
-            for c in consents.order_by("recorded_at", "pk")
+            for c in ConsentRecord.objects.filter(user=user).order_by("recorded_at", "pk")
         ],
         "community_preferences": [
             {"community": p.community.name, "messages": p.category, "allowed": p.allowed}
@@ -256,11 +236,12 @@ def user_data_export(*, user, now=None):
             {"subject": m.subject, "date": (m.sent_at or m.created_at).isoformat(), "status": m.status}
             for m in messages.order_by("created_at", "pk")
         ],
-        **_sections(user, emails),
+        **_sections(user),
     }
 
 
-def _sections(user, emails):
+def _sections(user):
+    emails = verified_emails(user)
     return {name: section(user=user, emails=emails) for name, section in EXPORT_SECTIONS.items()}
 
 

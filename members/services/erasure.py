@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from members.models import AuditEntry, ConsentRecord, OutboundMessage, User
+from members.models import AuditEntry, OutboundMessage, User
 from members.services.audit import audit_record
 
 # Names shorter than this are left in other people's texts: "Al" would mangle every "Also".
@@ -214,12 +214,6 @@ def _messages_anonymise(*, departing):
         attachments=[],
         last_error="",
     )
-
-
-@user_anonymiser(covers=["members.ConsentRecord"])
-def _guest_consents_forget(*, departing):
-    # An account's own records cascade with it; what they answered as a guest is kept under the e-mail.
-    ConsentRecord.objects.filter(user=None, email__iexact=departing.email).delete()
 
 
 @user_anonymiser(covers=["axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog"])

@@ -3,7 +3,6 @@
 import logging
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from config.sanitize import one_line
 from members.links import SALTS, LinkExpired, LinkInvalid, link_read, link_token
-from members.models import CommunityPreference, ConsentRecord, OutboundMessage, User
-from members.services.accounts import guest_consent_granted, guest_consent_record, user_update_profile
+from members.models import CommunityPreference, OutboundMessage, User
+from members.services.accounts import user_update_profile
 from members.services.erasure import MemberError
 
 logger = logging.getLogger(__name__)
@@ -77,9 +76,8 @@ def message_send(
     language = recipient_language(user=user, language=language)
     headers = dict(headers or {})
     context = dict(context)
-    guest = user is None and category in GUEST_CATEGORIES
-    if guest or (user is not None and category != OutboundMessage.Category.TRANSACTIONAL):
-        unsubscribe = unsubscribe_url(user=user, category=category, email=to_email)
+    if user is not None and category != OutboundMessage.Category.TRANSACTIONAL:
+        unsubscribe = unsubscribe_url(user=user, category=category)
         context["unsubscribe_url"] = unsubscribe
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -100,7 +98,7 @@ def message_send(
         category=category,
         community=community,
         # Community preferences and later changes of mind are checked when the message is delivered.
-        skip=not (_guest_allows(to_email, category) if user is None else consents_allow(user=user, category=category)),
+        skip=user is not None and not consents_allow(user=user, category=category),
         attachments=attachments,
     )
 
@@ -126,22 +124,9 @@ def consents_allow(*, user, category, community=None):
     return community is None or not muted.exists()
 
 
-# Categories a guest (no account) is asked about by e-mail, and may stop by a link: monthly reports to
-# donors who gave as guests. Other messages to guests follow what they chose where they were asked (an
-# event registration's reminders).
-GUEST_CATEGORIES = {OutboundMessage.Category.REPORTS}
-
-
-def _guest_allows(email, category):
-    if category not in GUEST_CATEGORIES:
-        return True
-    return guest_consent_granted(email=email, kind=ConsentRecord.Kind(str(category)))
-
-
-def unsubscribe_url(*, user=None, category, email=None):
-    """A signed link that only turns off this one category for this one person (a guest by e-mail)."""
-    person = {"u": user.pk} if user is not None else {"e": email.strip().lower()}
-    token = link_token({**person, "c": str(category)}, kind="unsubscribe")
+def unsubscribe_url(*, user, category):
+    """A signed link that only turns off this one category for this one person."""
+    token = link_token({"u": user.pk, "c": str(category)}, kind="unsubscribe")
     return settings.SITE_URL + reverse("members:unsubscribe", kwargs={"token": token})
 
 
@@ -149,36 +134,23 @@ UNSUBSCRIBE_SALT = SALTS["unsubscribe"]
 
 
 def unsubscribe_read(token):
-    """(user, category) for a valid unsubscribe token; raises MemberError for a forged or stale one.
-
-    A guest's token gives a Guest (with the e-mail) instead of a user."""
+    """(user, category) for a valid unsubscribe token; raises MemberError for a forged or stale one."""
     try:
         data = link_read(token, kind="unsubscribe")
-        user = Guest(email=data["e"]) if "e" in data else User.objects.get(pk=data["u"])
+        user = User.objects.get(pk=data["u"])
         category = OutboundMessage.Category(data["c"])
     except LinkExpired as exc:
         raise MemberError(_("This unsubscribe link has expired.")) from exc
     except (LinkInvalid, User.DoesNotExist, KeyError, ValueError, TypeError) as exc:
         raise MemberError(_("This unsubscribe link is not valid.")) from exc
-    if category not in CATEGORY_CONSENTS or (isinstance(user, Guest) and category not in GUEST_CATEGORIES):
+    if category not in CATEGORY_CONSENTS:
         raise MemberError(_("This unsubscribe link is not valid."))
     return user, category
-
-
-@dataclass(frozen=True)
-class Guest:
-    """Someone without an account who gets e-mails at this address."""
-
-    email: str
 
 
 def unsubscribe_apply(*, token, now=None):
     """Withdraw the one consent the link names, recording it like any other consent change."""
     user, category = unsubscribe_read(token)
-    if isinstance(user, Guest):
-        kind = ConsentRecord.Kind(str(category))
-        guest_consent_record(email=user.email, kind=kind, granted=False, source="unsubscribe link", now=now)
-        return user, category
     user_update_profile(user=user, changes={CATEGORY_CONSENTS[category]: False}, source="unsubscribe link", now=now)
     return user, category
 
@@ -311,9 +283,7 @@ def message_mark_failed(*, message, error, now=None):
 
 
 def _still_wanted(message):
-    if message.user_id is None:
-        return _guest_allows(message.to_email, message.category)
-    if message.category == OutboundMessage.Category.TRANSACTIONAL:
+    if message.user_id is None or message.category == OutboundMessage.Category.TRANSACTIONAL:
         return True
     # message.user is read now, with the consents as they are at delivery time.
     return consents_allow(user=message.user, category=message.category, community=message.community_id)

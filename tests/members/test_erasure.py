@@ -123,7 +123,6 @@ def everywhere(client, commit):
             provider="sandbox",
             card_label=f"Visa 4242 {NAME}",
         )
-        services.guest_consent_record(email=EMAIL.upper(), kind="reports", granted=True, source="giving")
         event = EventFactory(community=runners, hosts=[person], title="Park run", created_by=person)
         later = EventFactory(community=runners, starts_at=timezone.now() + timedelta(days=20))
         past = EventFactory(community=runners, title="Spring run")
@@ -228,6 +227,7 @@ NOTHING_PERSONAL = {
     "account.EmailAddress": "cascades with the account",
     "account.EmailConfirmation": "cascades with the address",
     "members.User": "the account itself is deleted",
+    "members.ConsentRecord": "cascades with the account",
     "members.CommunityPreference": "cascades with the account",
     "communities.InviteLink": "the creator's link is set to null",
     "communities.Tag": "no people",

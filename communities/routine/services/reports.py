@@ -8,14 +8,10 @@ donor who agreed to reports about the campaigns they gave to.
   gives across communities, and gets one report). Category REPORTS, and only people with an account
   who agreed to reports (consent_reports): a donation without an account records no such consent, so
   those donors are skipped. Key `report:donor:<user id>:<YYYY-MM>`.
-- Guests: donors without an account whose latest answer to "send me monthly reports" on the give form
-  was yes (a ConsentRecord under their e-mail), about the campaigns they gave to as guests; an address
-  that has an account is left to the account's consent. Key `report:guest:<hash of the e-mail>:<YYYY-MM>`.
 
 Both run in batches of ids; every e-mail's key makes a second run (or a retried task) send nothing.
 """
 
-import hashlib
 import zoneinfo
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -23,12 +19,11 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from communities.routine.services.checkins import communities_in_batches
-from members.models import ConsentRecord, OutboundMessage, User
+from members.models import OutboundMessage, User
 from members.services import message_send
 
 BATCH_SIZE = 1000
@@ -63,7 +58,6 @@ def reports_send(*, now=None):
     local = timezone.localtime(now, _zone(settings.TIME_ZONE))
     if local.day == 1 and local.hour >= DONOR_HOUR:
         sent += donor_reports_send(month=reported_month(local))
-        sent += guest_reports_send(month=reported_month(local))
     return sent
 
 
@@ -159,66 +153,6 @@ def _donor_batch(*, user_ids, given, label, start, end):
             category=OutboundMessage.Category.REPORTS,
         )
     return len(todo)
-
-
-def guest_reports_send(*, month):
-    from fundraising.models import COUNTED_STATUSES, Donation
-
-    label, start, end = month
-    answer = ConsentRecord.objects.filter(user=None, kind=ConsentRecord.Kind.REPORTS, email=OuterRef("donor_key"))
-    given = (
-        Donation.objects.filter(status__in=COUNTED_STATUSES, user__isnull=True)
-        .exclude(donor_email="")
-        .filter(Q(campaign__ended_at__isnull=True) | Q(campaign__ended_at__gte=start))
-        .annotate(agreed=Subquery(answer.order_by("-recorded_at", "-pk").values("granted")[:1]))
-        .filter(agreed=True)
-        .exclude(donor_key__in=User.objects.annotate(lower=Lower("email")).values("lower"))
-    )
-    emails = given.values_list("donor_key", flat=True).distinct()
-    sent, last = 0, ""
-    while batch := list(emails.filter(donor_key__gt=last).order_by("donor_key")[:BATCH_SIZE]):
-        last = batch[-1]
-        sent += _guest_batch(emails=batch, given=given, label=label, start=start, end=end)
-    return sent
-
-
-def _guest_key(email, label):
-    # The ledger's key outlives a deletion, so it names the guest by a hash, not their address.
-    return f"report:guest:{hashlib.sha256(email.encode()).hexdigest()[:24]}:{label}"
-
-
-def _guest_batch(*, emails, given, label, start, end):
-    from fundraising.models import Campaign, Donation
-
-    keys = {email: _guest_key(email, label) for email in emails}
-    done = set(OutboundMessage.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    campaigns_of, language_of = defaultdict(set), {}
-    rows = given.filter(donor_key__in=[e for e in emails if keys[e] not in done]).order_by("created_at")
-    for email, campaign_id, language in rows.values_list("donor_key", "campaign_id", "language"):
-        campaigns_of[email].add(campaign_id)
-        language_of[email] = language  # the latest gift's language
-    campaign_ids = set().union(*campaigns_of.values()) if campaigns_of else set()
-    campaigns = Campaign.objects.filter(pk__in=campaign_ids).select_related("community").in_bulk()
-    totals = _month_totals(Donation.objects.filter(campaign_id__in=campaign_ids), start, end, "campaign_id")
-    updates = _latest_updates(campaign_ids)
-    for email, ids in campaigns_of.items():
-        rows = [
-            {
-                "campaign": campaigns[cid],
-                "month_raised": totals.get(cid, (Decimal(0), 0))[0],
-                "update": updates.get(cid),
-            }
-            for cid in sorted(ids)
-        ]
-        message_send(
-            key=keys[email],
-            template="report_donor",
-            context={"rows": rows, "month_start": start},
-            to_email=email,
-            language=language_of[email],
-            category=OutboundMessage.Category.REPORTS,
-        )
-    return len(campaigns_of)
 
 
 def _latest_updates(campaign_ids):
