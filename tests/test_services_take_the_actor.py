@@ -33,6 +33,7 @@ events.services.reminders.offset_label events.services.reminders.reminders_due
 fundraising.services.campaigns.campaigns_due_to_end fundraising.services.campaigns.suggested_amounts_parse
 fundraising.services.donations.check_open fundraising.services.donations.donor_fields
 fundraising.services.donations.donor_key_for fundraising.services.donations.parse_amount
+fundraising.services.donor_consents.donor_consents_of
 fundraising.services.donor_links.donor_page_url fundraising.services.donor_links.donor_token
 fundraising.services.donor_links.donor_token_read
 fundraising.services.payments.counted_aggregates fundraising.services.payments.totals_aggregate
@@ -78,11 +79,13 @@ fundraising.services.payments.donations_expire_pending fundraising.services.paym
 fundraising.services.payments.payment_callback_process fundraising.services.payments.totals_recompute
 fundraising.services.payments.totals_recompute_model
 fundraising.services.refunds.refunds_pending_check fundraising.services.refunds.refunds_sync
+fundraising.services.refunds.refunds_unanswered_settle
 fundraising.services.rollups.campaign_rollups_rebuild fundraising.services.rollups.donation_day_update
 fundraising.services.rollups.donation_days_rebuild fundraising.services.rollups.donation_days_refresh
 fundraising.services.rollups.rollups_check
 fundraising.services.sandbox.sandbox_card_create fundraising.services.sandbox.sandbox_payment_complete
-fundraising.services.sandbox.sandbox_refund
+fundraising.services.sandbox.sandbox_refund fundraising.services.sandbox.sandbox_refund_fail
+fundraising.services.statements.annual_statements_send
 fundraising.services.subscriptions.subscription_charge_attempt
 fundraising.services.subscriptions.subscription_donation_settled
 fundraising.services.subscriptions.subscriptions_campaign_ended
@@ -133,6 +136,8 @@ SELF = {
     "communities.services.membership.membership_leave": "user",
     "events.services.registrations.registration_create": "user",
     "fundraising.services.donations.donation_start": "user",
+    "fundraising.services.donations.giving_consents_record": "user",
+    "fundraising.services.donor_consents.donor_consents_set": "by_email",
     "fundraising.services.subscriptions.subscription_start": "user",
     "fundraising.services.fundraisers.fundraiser_open": "owner",
     "fundraising.services.fundraisers.team_create": "captain",

@@ -65,6 +65,10 @@ def test_a_manager_refunds_part_of_a_gift_from_its_page(page_factory, gift, lang
     page.goto(f"/fundraising/manage/{gift.campaign.slug}/")
     assert "money-split" in page.content()
     screenshot(page, f"refund-campaign-money-{width}-{language}")
+    page.goto("/fundraising/manage/")  # the campaigns list: confirmed and not yet confirmed apart
+    assert page.locator("[data-testid=awaiting]").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"refund-campaigns-list-{width}-{language}")
     assert page.console_errors == []
 
 
