@@ -124,6 +124,7 @@ def everywhere(client, commit):
             provider="sandbox",
             card_label=f"Visa 4242 {NAME}",
         )
+        donor_consents_set(by_email=EMAIL.upper(), choices={"reports": True, "statements": True}, source="giving")
         event = EventFactory(community=runners, hosts=[person], title="Park run", created_by=person)
         later = EventFactory(community=runners, starts_at=timezone.now() + timedelta(days=20))
         past = EventFactory(community=runners, title="Spring run")
