@@ -46,15 +46,6 @@ def donations_anonymise(*, departing):
     )
 
 
-@user_anonymiser(covers=["fundraising.DonorConsent", "fundraising.DonorConsentRecord"])
-def donor_consents_forget(*, departing):
-    """The donor's current answers go (nothing is sent to them again); the record of each answer they
-    gave stays, as proof of what was sent with consent, under the pseudonymous key instead of the e-mail."""
-    key = departing.email.strip().lower()
-    DonorConsent.objects.filter(donor_key=key).delete()
-    DonorConsentRecord.objects.filter(donor_key=key).update(donor_key=f"former:{departing.token}")
-
-
 @user_anonymiser(covers=["fundraising.Subscription", "fundraising.SubscriptionCharge"])
 def subscriptions_stop(*, departing):
     """The person's monthly gifts stop at once (no month is charged again, nobody is e-mailed) and lose

@@ -152,8 +152,6 @@ def everywhere(client, commit):
             action_flag=CHANGE,
             change_message=f"Changed phone of {NAME}",
         )
-    # As a donor they asked for the monthly reports and the annual statement by e-mail.
-    donor_consents_set(by_email=EMAIL, choices={"reports": True, "statements": True}, source="giving")
     return {"person": person, "campaign": campaign, "fundraiser": fundraiser, "manager": manager}
 
 
