@@ -52,6 +52,10 @@ app.conf.beat_schedule = {
         "task": "fundraising.tasks.subscriptions_card_expiring",
         "schedule": crontab(hour=11, minute=5),
     },
+    "fundraising-annual-statements-send": {
+        "task": "fundraising.tasks.annual_statements_send",
+        "schedule": crontab(hour=10, minute=50, month_of_year=1),
+    },
     "messages-requeue-stale": {
         "task": "members.tasks.messages_requeue_stale",
         "schedule": crontab(minute="*/5"),

@@ -109,14 +109,20 @@ class GiveForm(forms.Form):
         required=False,
         help_text=_("What was raised and done, once a month. You can stop it from any report."),
     )
+    statements = forms.BooleanField(
+        label=_("E-mail me a statement of my gifts each January"),
+        required=False,
+        help_text=_("A PDF of the year's gifts with our legal details, for a tax deduction."),
+    )
 
     def __init__(self, *args, campaign, fundraiser=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         if fundraiser is None:
             del self.fields["share_with_owner"]
-        # Reports go to accounts; asked only of a signed-in donor who has not agreed to them yet.
-        if user is None or not user.is_authenticated or user.consent_reports:
+        # Reports are asked of every visitor (recorded under their e-mail) and of a signed-in donor who
+        # has not agreed to them yet (recorded as the account's consent).
+        if user is not None and user.is_authenticated and user.consent_reports:
             del self.fields["reports"]
         self.fields["preset"].choices = [(a, a) for a in campaign.suggested_amounts]
         self.fields["amount"].suffix = currency_symbol(campaign.currency)
@@ -146,6 +152,19 @@ class GiveForm(forms.Form):
 class DonorFindForm(forms.Form):
     email = forms.EmailField(
         label=_("The e-mail you gave with"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class DonorConsentsForm(forms.Form):
+    reports = forms.BooleanField(
+        label=_("A monthly report on the campaigns I give to"),
+        required=False,
+        help_text=_("What was raised and done, once a month."),
+    )
+    statements = forms.BooleanField(
+        label=_("My annual statement by e-mail each January"),
+        required=False,
+        help_text=_("A PDF of the year's gifts with our legal details, for a tax deduction."),
     )
 
 

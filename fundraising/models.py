@@ -469,6 +469,8 @@ class SandboxRefund(models.Model):
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     kindred_refund = models.CharField(max_length=64, blank=True)
+    # Failed after it was made, as a bank can return a real one (the test page's "make it fail").
+    failed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
 
     class Meta:
@@ -678,3 +680,48 @@ class SandboxCard(models.Model):
 
     def __str__(self):
         return f"•••• {self.last4}"
+
+
+class DonorConsent(models.Model):
+    """What a donor (one e-mail, with or without an account) agreed to receive: the monthly reports on
+    the campaigns they give to, and their annual statement each January. The current answers; every
+    answer given is kept in DonorConsentRecord."""
+
+    donor_key = models.CharField(max_length=254, unique=True)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    reports = models.BooleanField(_("monthly reports"), default=False)
+    statements = models.BooleanField(_("annual statement by e-mail"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), default=now)
+
+    class Meta:
+        verbose_name = _("donor's consent")
+        verbose_name_plural = _("donors' consents")
+        indexes = [
+            models.Index(fields=["reports"], condition=Q(reports=True), name="donorconsent_reports"),
+            models.Index(fields=["statements"], condition=Q(statements=True), name="donorconsent_statements"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+
+class DonorConsentRecord(models.Model):
+    """One answer a donor gave, where they were asked (giving, their donor page, an e-mail's link)."""
+
+    class Kind(models.TextChoices):
+        REPORTS = "reports", _("monthly reports")
+        STATEMENTS = "statements", _("annual statement by e-mail")
+
+    donor_key = models.CharField(max_length=254, db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind)
+    granted = models.BooleanField()
+    source = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("donor's consent record")
+        verbose_name_plural = _("donors' consent records")
+
+    def __str__(self):
+        return f"{self.donor_key} {self.kind} {self.granted}"

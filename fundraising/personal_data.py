@@ -14,7 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
-from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge, Team
+from fundraising.models import (
+    Donation,
+    DonorConsent,
+    DonorConsentRecord,
+    Fundraiser,
+    ProviderEvent,
+    Subscription,
+    SubscriptionCharge,
+    Team,
+)
 from fundraising.selectors import public_body_key
 from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
@@ -60,6 +69,14 @@ def subscriptions_stop(*, departing):
         payment_customer_id="",
         card_label="",
     )
+
+
+@user_anonymiser(covers=["fundraising.DonorConsent", "fundraising.DonorConsentRecord"])
+def donor_consents_forget(*, departing):
+    """What the person agreed to receive as a donor (reports, statements), and every answer, under their e-mail."""
+    key = departing.email.strip().lower()
+    DonorConsent.objects.filter(donor_key=key).delete()
+    DonorConsentRecord.objects.filter(donor_key=key).delete()
 
 
 @user_anonymiser(covers=["fundraising.Fundraiser", "fundraising.Team", "fundraising.Campaign"])
@@ -202,4 +219,25 @@ def teams_export(*, user, emails):
     return [
         {"name": t.name, "campaign": t.campaign.title, "raised": str(t.raised_amount), "currency": t.campaign.currency}
         for t in Team.objects.filter(captain=user).select_related("campaign").order_by("pk")
+    ]
+
+
+@personal_data_section("donor_consents")
+def donor_consents_export(*, user, emails):
+    """What the person agreed to receive as a donor under each verified address, and every answer given."""
+    current = DonorConsent.objects.filter(donor_key__in=emails).order_by("donor_key")
+    answers = DonorConsentRecord.objects.filter(donor_key__in=emails).order_by("recorded_at", "pk")
+    return [
+        {
+            "email": c.email,
+            "reports": c.reports,
+            "statements": c.statements,
+            "language": c.language,
+            "answers": [
+                {"kind": a.kind, "granted": a.granted, "source": a.source, "recorded_at": a.recorded_at.isoformat()}
+                for a in answers
+                if a.donor_key == c.donor_key
+            ],
+        }
+        for c in current
     ]

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from fundraising import services
 from fundraising.providers.sandbox import SIGNATURE_HEADER, callback_body, sign
-from fundraising.services import checks
+from fundraising.services import checks, statements
 
 
 @shared_task(bind=True, max_retries=5)
@@ -73,3 +73,9 @@ def subscriptions_charge_due():
 def subscriptions_card_expiring():
     """Daily: tell donors whose saved card is about to expire (once per card)."""
     return services.subscriptions_card_expiring()
+
+
+@shared_task
+def annual_statements_send():
+    """Daily in January: e-mail last year's statement to donors who asked for it (once each)."""
+    return statements.annual_statements_send()

@@ -27,6 +27,7 @@ urlpatterns = [
     path("give/me/", donor.donor_page, name="donor_page"),
     path("give/me/find/", donor.donor_find, name="donor_find"),
     path("give/me/leave/", donor.donor_leave, name="donor_leave"),
+    path("give/me/consents/", donor.donor_consents, name="donor_consents"),
     path("give/me/statement/<int:year>/", donor.donor_statement, name="donor_statement"),
     path("give/me/link/<str:token>/", donor.donor_link, name="donor_link"),
     path("give/me/monthly/<int:pk>/<str:action>/", donor.subscription_action, name="subscription_action"),

@@ -130,6 +130,7 @@ JOB_TITLES = {
     "fundraising-rollups-check": gettext_lazy("Check the dashboard's money figures"),
     "fundraising-subscriptions-charge-due": gettext_lazy("Charge monthly gifts that are due"),
     "fundraising-subscriptions-card-expiring": gettext_lazy("Warn donors whose card is expiring"),
+    "fundraising-annual-statements-send": gettext_lazy("Annual statements to donors who asked (January)"),
     "members-personal-data-retention": gettext_lazy("Remove personal data past its retention period"),
 }
 # Celery numbers days from Sunday (0).
@@ -153,6 +154,9 @@ def schedule_in_words(schedule):
         minutes = int(schedule.run_every.total_seconds() // 60)
         return ngettext("every %(n)d minute", "every %(n)d minutes", minutes) % {"n": minutes}
     minutes, hours, days = sorted(schedule.minute), sorted(schedule.hour), sorted(schedule.day_of_week)
+    january_daily = schedule.month_of_year == {1} and len(schedule.day_of_month) == 31 and len(days) == 7
+    if january_daily and len(hours) == 1 and len(minutes) == 1:  # the annual statements' month
+        return _("every day in January at %(time)s") % {"time": f"{hours[0]:02d}:{minutes[0]:02d}"}
     if len(schedule.day_of_month) < 31 or len(schedule.month_of_year) < 12:
         return _describe(schedule)
     if len(hours) == 24 and len(days) == 7:
@@ -350,10 +354,15 @@ def job_note_text(note):
 
 
 def job_notes_recent(*, limit=50):
-    """The latest notes of every job, newest first (one query), each with its `text` in the active language."""
+    """The latest notes of every job, newest first (one query), each with its `text` and the `job` that
+    wrote it (the job's title, or the command's name) in the active language."""
+    from config.celery import app
+
+    titles = {entry["task"]: JOB_TITLES.get(name, name) for name, entry in app.conf.beat_schedule.items()}
     notes = list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
     for note in notes:
         note.text = job_note_text(note)
+        note.job = titles.get(note.task, note.task)
     return notes
 
 

@@ -33,6 +33,7 @@ events.services.reminders.offset_label events.services.reminders.reminders_due
 fundraising.services.campaigns.campaigns_due_to_end fundraising.services.campaigns.suggested_amounts_parse
 fundraising.services.donations.check_open fundraising.services.donations.donor_fields
 fundraising.services.donations.donor_key_for fundraising.services.donations.parse_amount
+fundraising.services.donor_consents.donor_consents_of
 fundraising.services.donor_links.donor_page_url fundraising.services.donor_links.donor_token
 fundraising.services.donor_links.donor_token_read
 fundraising.services.payments.counted_aggregates fundraising.services.payments.totals_aggregate
@@ -55,6 +56,7 @@ communities.crm.services.contacts.directory_message_reach communities.crm.servic
 communities.routine.services.checkin_messages.answer_label communities.routine.services.checkin_messages.reply_links
 communities.routine.services.checkin_messages.reply_read communities.routine.services.checkin_messages.reply_token
 communities.routine.services.checkins.communities_in_batches communities.routine.services.checkins.community_today
+communities.routine.services.checkins.community_zone
 communities.routine.services.digest.digest_data communities.routine.services.digest.week_key
 communities.routine.services.mobilisation.calls_of communities.routine.services.mobilisation.go_read
 communities.routine.services.mobilisation.go_url communities.routine.services.mobilisation.segment_from
@@ -78,11 +80,13 @@ fundraising.services.payments.donations_expire_pending fundraising.services.paym
 fundraising.services.payments.payment_callback_process fundraising.services.payments.totals_recompute
 fundraising.services.payments.totals_recompute_model
 fundraising.services.refunds.refunds_pending_check fundraising.services.refunds.refunds_sync
+fundraising.services.refunds.refunds_unanswered_settle
 fundraising.services.rollups.campaign_rollups_rebuild fundraising.services.rollups.donation_day_update
 fundraising.services.rollups.donation_days_rebuild fundraising.services.rollups.donation_days_refresh
 fundraising.services.rollups.rollups_check
 fundraising.services.sandbox.sandbox_card_create fundraising.services.sandbox.sandbox_payment_complete
-fundraising.services.sandbox.sandbox_refund
+fundraising.services.sandbox.sandbox_refund fundraising.services.sandbox.sandbox_refund_fail
+fundraising.services.statements.annual_statements_send
 fundraising.services.subscriptions.subscription_charge_attempt
 fundraising.services.subscriptions.subscription_donation_settled
 fundraising.services.subscriptions.subscriptions_campaign_ended
@@ -133,6 +137,8 @@ SELF = {
     "communities.services.membership.membership_leave": "user",
     "events.services.registrations.registration_create": "user",
     "fundraising.services.donations.donation_start": "user",
+    "fundraising.services.donations.giving_consents_record": "user",
+    "fundraising.services.donor_consents.donor_consents_set": "by_email",
     "fundraising.services.subscriptions.subscription_start": "user",
     "fundraising.services.fundraisers.fundraiser_open": "owner",
     "fundraising.services.fundraisers.team_create": "captain",

@@ -48,6 +48,16 @@ class TableSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.ListField(child=serializers.JSONField()))
 
 
+class RecurringSerializer(serializers.Serializer):
+    mrr = serializers.DictField(child=serializers.CharField(), help_text="Monthly recurring revenue by currency.")
+    active_donors = serializers.IntegerField(help_text="Donors with an active monthly gift.")
+    new_donors = serializers.IntegerField(help_text="Donors whose monthly gift started this calendar month.")
+    churned = serializers.IntegerField(help_text="Monthly gifts stopped this calendar month.")
+    churn_percent = serializers.CharField(help_text="Stopped, as a share of the gifts live on the 1st.")
+    failed = serializers.IntegerField(help_text="Failed monthly charge attempts this calendar month.")
+    recovered = serializers.IntegerField(help_text="Gifts back to active after a failure this calendar month.")
+
+
 class DashboardSerializer(serializers.Serializer):
     community = serializers.IntegerField(allow_null=True, help_text="Empty for the organisation.")
     period = PeriodSerializer()
@@ -55,6 +65,7 @@ class DashboardSerializer(serializers.Serializer):
     other_currencies = serializers.DictField(child=serializers.CharField(), help_text="Raised in other currencies.")
     cards = CardSerializer(many=True)
     tables = serializers.DictField(child=TableSerializer())
+    recurring = RecurringSerializer(allow_null=True, help_text="Monthly giving this calendar month.")
 
 
 def _period(request, community):

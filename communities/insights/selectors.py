@@ -25,6 +25,7 @@ from communities.models import Community, Membership
 from communities.routine.models import CheckinEntry
 from communities.routine.selectors import queue_open
 from events.models import Event, Registration
+from fundraising.donors.selectors import recurring_figures
 from fundraising.models import Campaign, CampaignDay, DonationDay, Fundraiser, Team
 from fundraising.money import money_format
 from fundraising.selectors import money_awaiting
@@ -238,6 +239,7 @@ class Dashboard:
     upcoming: list
     feed: list
     fundraisers: list = field(default_factory=list)
+    recurring: object = None  # fundraising.donors.selectors.RecurringFigures, this calendar month
 
     def as_dict(self):
         return {
@@ -254,7 +256,22 @@ class Dashboard:
             "other_currencies": {code: _plain(amount) for code, amount in self.other_currencies.items()},
             "cards": [card.as_dict() for card in self.cards],
             "tables": {key: table.as_dict() for key, table in self.tables.items()},
+            "recurring": _recurring_dict(self.recurring),
         }
+
+
+def _recurring_dict(figures):
+    if figures is None:
+        return None
+    return {
+        "mrr": {code: _plain(amount) for code, amount in figures.mrr.items()},
+        "active_donors": figures.active_donors,
+        "new_donors": figures.new_donors,
+        "churned": figures.churned,
+        "churn_percent": str(figures.churn_percent),
+        "failed": figures.failed,
+        "recovered": figures.recovered,
+    }
 
 
 def _scoped(queryset, community, path):
@@ -558,8 +575,8 @@ def dashboard_build(*, community=None, period, now=None):
 
     Queries, whatever the size of the data: members (1), growth (1), active people (1), check-in
     queue (1), upcoming events (1), attendance (1), past events (1), money totals (1), money over
-    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1); for the
-    organisation, the communities side by side (2).
+    time (1), by campaign (1), by fundraiser (2), by team (2), recent activity (1), monthly giving
+    this calendar month (3); for the organisation, the communities side by side (2).
     """
     now = now or timezone.now()
     counts, per_community = _member_counts(community, period, now)
@@ -589,7 +606,10 @@ def dashboard_build(*, community=None, period, now=None):
     if community is None:
         tables["communities"] = _communities_table(_by_community(period, per_community))
     other = {code: row["raised"] for code, row in totals.items() if code != currency}
-    return Dashboard(community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers)
+    recurring = recurring_figures(community=community, now=now)
+    return Dashboard(
+        community, period, currency, other, _cards(figures), tables, upcoming, feed, fundraisers, recurring
+    )
 
 
 @dataclass

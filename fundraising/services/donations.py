@@ -50,9 +50,20 @@ def donation_start(*, campaign, fundraiser=None, amount, currency=None, donor, u
         created_at=now or timezone.now(),
         **donor_fields(donor),
     )
-    if "reports" in donor and donation.user is not None:
-        consents_given(user=donation.user, choices={"reports": bool(donor["reports"])}, source="giving", now=now)
+    giving_consents_record(donor, user=donation.user, email=donation.donor_email, language=language, now=now)
     return donation, _payment_create(provider, donation)
+
+
+def giving_consents_record(donor, *, user, email, language, now=None):
+    """The answers a donor gave on the give page: reports go to an account's own consent (and stay in
+    step under the e-mail), or under the e-mail alone for a visitor; statements under the e-mail."""
+    from fundraising.services.donor_consents import donor_consents_set
+
+    choices = {kind: bool(donor[kind]) for kind in ("reports", "statements") if kind in donor}
+    if "reports" in choices and user is not None:
+        consents_given(user=user, choices={"reports": choices["reports"]}, source="giving", now=now)
+    if choices and email:
+        donor_consents_set(by_email=email, choices=choices, source="giving", language=language, now=now)
 
 
 def parse_amount(amount, expected_currency, *, currency=None):

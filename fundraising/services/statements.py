@@ -10,8 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F
-from django.utils import translation
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
@@ -22,6 +22,8 @@ from reportlab.pdfgen import canvas
 
 from fundraising.models import COUNTED_STATUSES, Donation
 from fundraising.money import money_format
+
+STATEMENTS_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -139,3 +141,56 @@ class _Writer:
 
     def gap(self):
         self.y -= 8
+
+
+# The January e-mail ----------------------------------------------------------------------------------
+
+
+def annual_statements_send(*, now=None) -> int:
+    """In January (the organisation's time zone): e-mail every donor who asked for it (DonorConsent
+    .statements, on the give page or their donor page) a link that downloads last year's statement,
+    when they had counted gifts that year. Key `statement:<DonorConsent id>:<year>`: the daily runs
+    through January, a retried task or two beats send each donor one e-mail. Returns how many queued."""
+    from fundraising.models import DonorConsent
+    from fundraising.services.donor_links import donor_page_url
+    from members.models import OutboundMessage
+    from members.services import message_send
+
+    local = timezone.localtime(now or timezone.now(), ZoneInfo(settings.TIME_ZONE))
+    if local.month != 1:
+        return 0
+    year = local.year - 1
+    zone = ZoneInfo(settings.TIME_ZONE)
+    start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    gave = Donation.objects.filter(
+        donor_key=OuterRef("donor_key"),
+        status__in=COUNTED_STATUSES,
+        refunded_amount__lt=F("amount"),
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    asked = DonorConsent.objects.filter(statements=True).filter(Exists(gave))
+    sent, last = 0, 0
+    while batch := list(asked.filter(pk__gt=last).order_by("pk")[:STATEMENTS_BATCH]):
+        last = batch[-1].pk
+        keys = {c.pk: f"statement:{c.pk}:{year}" for c in batch}
+        done = set(OutboundMessage.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        for consent in batch:
+            if keys[consent.pk] in done:
+                continue
+            page = donor_page_url(consent.email)
+            message_send(
+                key=keys[consent.pk],
+                template="annual_statement",
+                context={
+                    "year": year,
+                    "organisation": settings.ORGANISATION_NAME,
+                    "totals": statement_for(email=consent.donor_key, year=year).totals,
+                    "statement_url": f"{page}?statement={year}",
+                    "manage_url": f"{page}#consents",
+                },
+                to_email=consent.email,
+                language=consent.language,
+            )
+            sent += 1
+    return sent

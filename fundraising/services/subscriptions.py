@@ -23,7 +23,7 @@ from fundraising.models import Campaign, Donation, Subscription, SubscriptionCha
 from fundraising.providers import get_provider
 from fundraising.providers.base import SavedMethod
 from fundraising.services import notifications, payments
-from fundraising.services.donations import check_open, donor_fields, parse_amount
+from fundraising.services.donations import check_open, donor_fields, giving_consents_record, parse_amount
 from fundraising.services.errors import FundraisingError, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,9 @@ def subscription_start(*, campaign, fundraiser=None, amount, day, donor, user=No
             created_at=now,
         )
         donation = _attempt_donation(subscription, now=now, extra=fields)
+        giving_consents_record(
+            donor, user=subscription.user, email=subscription.donor_email, language=language, now=now
+        )
         SubscriptionCharge.objects.create(
             subscription=subscription,
             period=period_of(now),

@@ -9,11 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fundraising import selectors, services
-from fundraising.forms import DonorFindForm, SubscriptionChangeForm
+from fundraising.forms import DonorConsentsForm, DonorFindForm, SubscriptionChangeForm
 from fundraising.models import Subscription
+from fundraising.services.donor_consents import donor_consents_of, donor_consents_set
 from fundraising.services.donor_links import DonorLinkInvalid, donor_link_send, donor_token_read
 from fundraising.services.statements import statement_for, statement_pdf, statement_years
 from fundraising.throttle import donor_find_rate_limited
+from members.services import consents_given
 
 SESSION_KEY = "fundraising_donor_email"
 
@@ -50,6 +52,9 @@ def donor_link(request, token):
         )
     request.session.cycle_key()
     request.session[SESSION_KEY] = email
+    year = request.GET.get("statement", "")
+    if year.isdigit() and 2000 <= int(year) <= 2100:  # the link in the January e-mail downloads the year's PDF
+        return redirect("fundraising:donor_statement", year=int(year))
     return redirect("fundraising:donor_page")
 
 
@@ -65,8 +70,38 @@ def donor_page(request):
         ],
         "gifts": selectors.donor_gifts(email)[:200],
         "statement_years": statement_years(email=email),
+        "consents_form": DonorConsentsForm(initial=_consents_initial(request, email)),
     }
     return render(request, "fundraising/donor_page.html", context)
+
+
+def _own_account(request, email):
+    """The signed-in person when this page is their account's (their reports consent is the account's)."""
+    user = request.user
+    return user if user.is_authenticated and user.email.lower() == email else None
+
+
+def _consents_initial(request, email):
+    consent = donor_consents_of(email=email)
+    account = _own_account(request, email)
+    return {"reports": account.consent_reports if account else consent.reports, "statements": consent.statements}
+
+
+@require_POST
+def donor_consents(request):
+    """The donor's answers from their page: monthly reports and the annual statement by e-mail."""
+    email = donor_email(request)
+    if not email:
+        return redirect("fundraising:donor_find")
+    form = DonorConsentsForm(request.POST)
+    form.is_valid()  # two check boxes: always valid
+    choices = {kind: bool(form.cleaned_data.get(kind)) for kind in ("reports", "statements")}
+    account = _own_account(request, email)
+    if account is not None:
+        consents_given(user=account, choices={"reports": choices["reports"]}, source="donor-page")
+    donor_consents_set(by_email=email, choices=choices, source="donor-page", language=translation.get_language())
+    messages.success(request, _("Your choices are saved."))
+    return redirect("fundraising:donor_page")
 
 
 @require_POST

@@ -177,8 +177,9 @@ def add_more_data(data, n):
 
 # Queries of dashboard_build: members, growth, active people, check-in queue, upcoming events,
 # attendance, past events, money totals, money over time, by campaign, by fundraiser and by team (the
-# top, then their names), feed, and the money not yet confirmed (gifts, refunds).
-QUERIES = 17
+# top, then their names), feed, the money not yet confirmed (gifts, refunds), and monthly giving
+# (recurring revenue, donors and churn, failed charges).
+QUERIES = 20
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data(world, django_assert_num_queries):  # noqa: F811
@@ -285,3 +286,70 @@ def test_dates_at_the_ends_of_the_calendar_are_refused_not_a_500(world):  # noqa
     assert "Choose a day between 2000 and 2100." in response.content.decode()
     url = reverse("api:community_dashboard", kwargs={"community_pk": world.community.pk})
     assert api(world.manager).get(url, query).status_code == 400
+
+
+# Monthly giving -----------------------------------------------------------------------------------
+
+
+def _monthly(campaign, email, amount, status, **kwargs):
+    from fundraising.models import Subscription
+
+    return Subscription.objects.create(
+        campaign=campaign,
+        amount=Decimal(amount),
+        currency="RUB",
+        day=5,
+        donor_email=email,
+        donor_key=email,
+        provider="sandbox",
+        payment_method_id="sbxcard_x",
+        status=status,
+        **kwargs,
+    )
+
+
+def test_the_dashboard_shows_monthly_giving_at_a_glance(world):  # noqa: F811
+    from fundraising.models import Campaign, Subscription
+
+    S = Subscription.Status
+    campaign = Campaign.objects.get(slug="wheelchairs")
+    elsewhere = Campaign.objects.get(slug="elsewhere")
+    _monthly(campaign, "old@example.org", "500", S.ACTIVE, started_at=NOW - timedelta(days=60))
+    _monthly(campaign, "new@example.org", "1000", S.ACTIVE, started_at=NOW - timedelta(days=3))
+    _monthly(
+        campaign,
+        "back@example.org",
+        "300",
+        S.ACTIVE,
+        started_at=NOW - timedelta(days=90),
+        recovered_at=NOW - timedelta(days=2),
+    )
+    _monthly(
+        campaign,
+        "gone@example.org",
+        "700",
+        S.CANCELLED,
+        started_at=NOW - timedelta(days=60),
+        cancelled_at=NOW - timedelta(days=1),
+    )
+    _monthly(elsewhere, "other@example.org", "9999", S.ACTIVE, started_at=NOW - timedelta(days=3))
+
+    page = client_for(world.manager).get(PAGE).content.decode()
+
+    assert 'id="dashboard-recurring"' in page
+    assert "Monthly recurring revenue" in page
+    assert "RUB\xa01,800" in page  # 500 + 1 000 + 300: active gifts of this community only
+    figures = dashboard_build(community=world.community, period=period_for(key="month", zone=MSK, now=NOW)).recurring
+    assert (figures.active_donors, figures.new_donors, figures.churned, figures.recovered) == (3, 1, 1, 1)
+    assert str(figures.churn_percent) == "33.3"  # 1 of the 3 gifts live on the 1st
+    data = (
+        api(world.manager).get(reverse("api:community_dashboard", kwargs={"community_pk": world.community.pk})).json()
+    )
+    assert data["recurring"]["mrr"] == {"RUB": "1800.00"}
+    assert data["recurring"]["active_donors"] == 3
+    world.manager.language = "ru"
+    world.manager.save(update_fields=["language"])
+    russian = client_for(world.manager).get(PAGE).content.decode()
+    assert "Регулярный доход в месяц" in russian
+    organisation = client_for(world.staff).get(ORGANISATION).content.decode()
+    assert "RUB\xa011,799" in organisation or "11\xa0799" in organisation

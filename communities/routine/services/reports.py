@@ -5,9 +5,12 @@ donor who agreed to reports about the campaigns they gave to.
   about the person's own page, a statement of the service they use, so it is TRANSACTIONAL.
   Key `report:owner:<fundraiser id>:<YYYY-MM>` (the month reported on).
 - Donors: scanned once for everybody on the 1st from 10:00 in the organisation's time zone (a donor
-  gives across communities, and gets one report). Category REPORTS, and only people with an account
-  who agreed to reports (consent_reports): a donation without an account records no such consent, so
-  those donors are skipped. Key `report:donor:<user id>:<YYYY-MM>`.
+  gives across communities, and gets one report). Category REPORTS, to every donor who agreed:
+  people with an account by its consent (consent_reports), key `report:donor:<user id>:<YYYY-MM>`;
+  donors without one by the consent they gave under their e-mail (fundraising.DonorConsent, asked on
+  the give page and their donor page), about their gifts made without an account, with a link to
+  their donor page to stop it, key `report:donor:guest:<DonorConsent id>:<YYYY-MM>`. An e-mail that
+  belongs to an account follows the account's consent only.
 
 Both run in batches of ids; every e-mail's key makes a second run (or a retried task) send nothing.
 """
@@ -19,7 +22,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from communities.routine.services.checkins import communities_in_batches
@@ -120,7 +123,62 @@ def donor_reports_send(*, month):
     while ids := list(donor_ids.filter(user_id__gt=last).order_by("user_id")[:BATCH_SIZE]):
         last = ids[-1]
         sent += _donor_batch(user_ids=ids, given=given, label=label, start=start, end=end)
+    return sent + _guest_donor_reports_send(label=label, start=start, end=end)
+
+
+def _guest_donor_reports_send(*, label, start, end):
+    """Donors without an account who agreed under their e-mail: one report each about those gifts."""
+    from fundraising.models import COUNTED_STATUSES, Donation, DonorConsent
+
+    given = Donation.objects.filter(status__in=COUNTED_STATUSES, user__isnull=True).filter(
+        Q(campaign__ended_at__isnull=True) | Q(campaign__ended_at__gte=start)
+    )
+    accounts = User.objects.filter(email__iexact=OuterRef("donor_key"))
+    agreed = (
+        DonorConsent.objects.filter(reports=True)
+        .filter(Exists(given.filter(donor_key=OuterRef("donor_key"))))
+        .exclude(Exists(accounts))
+    )
+    sent, last = 0, 0
+    while batch := list(agreed.filter(pk__gt=last).order_by("pk")[:BATCH_SIZE]):
+        last = batch[-1].pk
+        sent += _guest_batch(consents=batch, given=given, label=label, start=start, end=end)
     return sent
+
+
+def _guest_batch(*, consents, given, label, start, end):
+    from fundraising.models import Campaign, Donation
+    from fundraising.services.donor_links import donor_page_url
+
+    keys = {c.pk: f"report:donor:guest:{c.pk}:{label}" for c in consents}
+    done = set(OutboundMessage.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    todo = [c for c in consents if keys[c.pk] not in done]
+    campaigns_of = defaultdict(set)
+    donor_keys = [c.donor_key for c in todo]
+    for donor_key, campaign_id in given.filter(donor_key__in=donor_keys).values_list("donor_key", "campaign_id"):
+        campaigns_of[donor_key].add(campaign_id)
+    campaign_ids = set().union(*campaigns_of.values()) if campaigns_of else set()
+    campaigns = Campaign.objects.filter(pk__in=campaign_ids).select_related("community").in_bulk()
+    totals = _month_totals(Donation.objects.filter(campaign_id__in=campaign_ids), start, end, "campaign_id")
+    updates = _latest_updates(campaign_ids)
+    for consent in todo:
+        rows = [
+            {
+                "campaign": campaigns[cid],
+                "month_raised": totals.get(cid, (Decimal(0), 0))[0],
+                "update": updates.get(cid),
+            }
+            for cid in sorted(campaigns_of[consent.donor_key])
+        ]
+        message_send(
+            key=keys[consent.pk],
+            template="report_donor",
+            context={"rows": rows, "month_start": start, "manage_url": donor_page_url(consent.email) + "#consents"},
+            to_email=consent.email,
+            language=consent.language,
+            category=OutboundMessage.Category.REPORTS,
+        )
+    return len(todo)
 
 
 def _donor_batch(*, user_ids, given, label, start, end):
