@@ -45,7 +45,7 @@ ERROR_COMPONENTS = {
     "ValidationErrors": {
         "type": "object",
         "description": 'Messages per field, e.g. {"amount": ["Enter a number."]}; "non_field_errors" for the '
-        "request as a whole; a nested object for a nested field. Or {\"detail\": ...}.",
+        'request as a whole; a nested object for a nested field. Or {"detail": ...}.',
         "additionalProperties": {},
     },
 }
@@ -70,9 +70,7 @@ def error_responses_hook(result, generator, request, public):
                     code,
                     {
                         "description": description,
-                        "content": {
-                            "application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}
-                        },
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                     },
                 )
     return result
