@@ -469,6 +469,8 @@ class SandboxRefund(models.Model):
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     kindred_refund = models.CharField(max_length=64, blank=True)
+    # Failed after it was made, as a bank can return a real one (the test page's "make it fail").
+    failed = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
 
     class Meta:

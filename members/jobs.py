@@ -354,10 +354,15 @@ def job_note_text(note):
 
 
 def job_notes_recent(*, limit=50):
-    """The latest notes of every job, newest first (one query), each with its `text` in the active language."""
+    """The latest notes of every job, newest first (one query), each with its `text` and the `job` that
+    wrote it (the job's title, or the command's name) in the active language."""
+    from config.celery import app
+
+    titles = {entry["task"]: JOB_TITLES.get(name, name) for name, entry in app.conf.beat_schedule.items()}
     notes = list(JobNote.objects.order_by("-created_at", "-pk")[:limit])
     for note in notes:
         note.text = job_note_text(note)
+        note.job = titles.get(note.task, note.task)
     return notes
 
 

@@ -135,7 +135,8 @@ class SandboxProvider(PaymentProvider):
 
 def _refund_status(refund):
     amount = from_minor_units(refund.amount_minor, refund.currency)
-    return RefundStatus(refund.reference, amount, refund.currency, "succeeded", kindred_refund=refund.kindred_refund)
+    state = "failed" if refund.failed else "succeeded"
+    return RefundStatus(refund.reference, amount, refund.currency, state, kindred_refund=refund.kindred_refund)
 
 
 def sandbox_refund_add(*, payment, amount, kindred_refund=""):
@@ -145,7 +146,7 @@ def sandbox_refund_add(*, payment, amount, kindred_refund=""):
     what remains.
     """
     minor = to_minor_units(amount, payment.currency)
-    refunded = payment.refunds.aggregate(total=Sum("amount_minor", default=0))["total"]
+    refunded = payment.refunds.filter(failed=False).aggregate(total=Sum("amount_minor", default=0))["total"]
     if payment.status != SandboxPayment.Status.SUCCEEDED or not 0 < minor <= payment.amount_minor - refunded:
         raise ProviderUnavailable(
             "The sandbox refuses this refund: the payment is not paid or the amount is too large."

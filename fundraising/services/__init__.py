@@ -43,7 +43,7 @@ from fundraising.services.payments import (
     totals_recompute,
 )
 from fundraising.services.refunds import RefundRefused, refund_request
-from fundraising.services.sandbox import sandbox_payment_complete, sandbox_refund
+from fundraising.services.sandbox import sandbox_payment_complete, sandbox_refund, sandbox_refund_fail
 from fundraising.services.subscriptions import (
     SubscriptionRefused,
     subscription_cancel,
@@ -92,6 +92,7 @@ __all__ = [
     "refund_request",
     "sandbox_payment_complete",
     "sandbox_refund",
+    "sandbox_refund_fail",
     "subscription_cancel",
     "subscription_card_update_start",
     "subscription_change",

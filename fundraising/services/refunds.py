@@ -7,6 +7,7 @@ rows go down by it in the same transaction; the donor is told by e-mail.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Sum
@@ -280,9 +281,39 @@ def _provider_refund(donation, status, now):
     )
 
 
+# A refund asked this long ago and still without the provider's answer was cut off on the way (the
+# process stopped between recording it and asking the provider, or the answer was lost).
+UNANSWERED_AFTER = timedelta(minutes=15)
+
+
+def refunds_unanswered_settle(*, now=None, limit=200):
+    """Settle manager refunds that never got the provider's answer: the provider's list decides (found by
+    the key Kindred sent: it counts); one the provider does not list was never made and is marked failed,
+    so it no longer holds back the amount it asked for. Returns the refunds that counted."""
+    now = now or timezone.now()
+    counted = []
+    stale = Refund.objects.filter(
+        state=Refund.State.PENDING, provider_reference="", created_at__lt=now - UNANSWERED_AFTER
+    ).select_related("donation")
+    for refund in stale.order_by("created_at")[:limit]:
+        donation = refund.donation
+        try:
+            listed = get_provider(donation.provider).fetch_refunds(donation.provider_reference)
+            refunds_sync(donation_id=donation.pk, refunds=listed, source=Source.RECONCILIATION, now=now)
+        except (ProviderUnavailable, KeyError, PaymentMismatch) as exc:
+            logger.warning("refund %s: %s", refund.pk, exc)
+            continue
+        refund.refresh_from_db()
+        if refund.state == Refund.State.SUCCEEDED:
+            counted.append(refund)
+        elif refund.state == Refund.State.PENDING and not refund.provider_reference:
+            Refund.objects.filter(pk=refund.pk, state=Refund.State.PENDING).update(state=Refund.State.FAILED)
+    return counted
+
+
 def refunds_pending_check(*, now=None, limit=500):
     """Ask the provider about refunds still waiting for it (reconciliation). Returns the refunds that counted."""
-    confirmed = []
+    confirmed = refunds_unanswered_settle(now=now)
     waiting = Refund.objects.filter(state=Refund.State.PENDING).exclude(provider_reference="").order_by("created_at")
     for refund in waiting[:limit]:
         try:

@@ -55,6 +55,24 @@ def sandbox_refund(*, reference, amount, callback_url, language=None):
     return refund
 
 
+@transaction.atomic
+def sandbox_refund_fail(*, reference, refund_reference, callback_url):
+    """Make a test refund fail after it was made, as when a donor's bank returns a real one; then have a
+    worker post the signed refund.failed callback to Kindred. Raises FundraisingError for an unknown refund."""
+    from fundraising.models import SandboxRefund
+    from fundraising.tasks import sandbox_callback_send
+
+    refund = SandboxRefund.objects.select_for_update().filter(payment__reference=reference, reference=refund_reference)
+    refund = refund.first()
+    if refund is None:
+        raise FundraisingError("No such test refund.")
+    if not refund.failed:
+        refund.failed = True
+        refund.save(update_fields=["failed"])
+    sandbox_callback_send.delay_on_commit(reference, "refund.failed", callback_url, refund.reference)
+    return refund
+
+
 def sandbox_card_create(*, fails=False, today=None):
     """A new saved test card, valid for three years (the checkout page's "save the card")."""
     today = today or date.today()

@@ -135,6 +135,15 @@ def sandbox_checkout(request, reference):
     payment = get_object_or_404(SandboxPayment, reference=reference)
     callback_url = request.build_absolute_uri(reverse("fundraising:callback", kwargs={"provider": "sandbox"}))
     refund_form = SandboxRefundForm(request.POST if request.POST.get("outcome") == "refund" else None)
+    if request.method == "POST" and request.POST.get("outcome") == "refund_fail":
+        try:
+            services.sandbox_refund_fail(
+                reference=reference, refund_reference=request.POST.get("refund", ""), callback_url=callback_url
+            )
+            messages.success(request, _("The test refund now failed; the sandbox is telling Kindred."))
+        except services.FundraisingError:
+            messages.error(request, _("No such test refund."))
+        return redirect("fundraising:sandbox_checkout", reference=reference)
     if request.method == "POST" and request.POST.get("outcome") != "refund":
         services.sandbox_payment_complete(
             reference=reference,

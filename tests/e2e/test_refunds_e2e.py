@@ -10,7 +10,7 @@ from fundraising.providers.sandbox import sandbox_refund_add
 from fundraising.services import checks
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import PASSWORD, CommunityFactory, MembershipFactory, UserFactory
-from tests.fundraising.helpers import make_paid
+from tests.fundraising.helpers import make_donation, make_paid
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -65,6 +65,11 @@ def test_a_manager_refunds_part_of_a_gift_from_its_page(page_factory, gift, lang
     page.goto(f"/fundraising/manage/{gift.campaign.slug}/")
     assert "money-split" in page.content()
     screenshot(page, f"refund-campaign-money-{width}-{language}")
+    make_donation(gift.campaign, amount="700", email="wait@example.org")  # a donor still at the checkout
+    page.goto("/fundraising/manage/")  # the campaigns list: confirmed and not yet confirmed apart
+    assert page.locator("[data-testid=awaiting]").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"refund-campaigns-list-{width}-{language}")
     assert page.console_errors == []
 
 

@@ -231,3 +231,5 @@ def test_staff_read_the_checks_notes_in_their_own_language(admin_client, admin_u
     assert f"Пожертвование {mismatch.pk}: сумма или валюта" in russian
     assert f"Итоги кампании {campaign.pk} «Warm winter» расходились с пожертвованиями и исправлены" in russian
     assert "Цифры дашборда кампании" in russian
+    assert "Сверка платежей с платёжными сервисами" in russian  # the job that wrote it, by its title
+    assert "Check payments with the payment providers" in english

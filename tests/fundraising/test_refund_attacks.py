@@ -461,3 +461,68 @@ def test_a_yookassa_refund_succeeded_notification_for_a_manager_refund_in_flight
     asked.refresh_from_db()
     assert (asked.state, asked.provider_reference, Refund.objects.count()) == (Refund.State.SUCCEEDED, "rf-1", 1)
     assert _totals(campaign) == (Decimal("1100"), 1, 1) == _fresh(campaign=campaign)
+
+
+# --- the sandbox, with no keys ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_sandbox_refund_made_to_fail_on_its_page_counts_again_once(
+    client, campaign, fundraiser, manager, provider_http, commit, mailoutbox
+):
+    donation = make_paid(campaign, fundraiser=fundraiser, amount="1500")
+    services.refund_request(donation=donation, by=manager, amount="1500")
+    page = reverse("fundraising:sandbox_checkout", args=[donation.provider_reference])
+    made = SandboxPayment.objects.get().refunds.get()
+    assert "Make it fail" in client.get(page).content.decode()
+    mailoutbox.clear()
+
+    with commit():
+        client.post(page, {"outcome": "refund_fail", "refund": made.reference})
+    with commit():
+        client.post(page, {"outcome": "refund_fail", "refund": made.reference})  # a second click
+    unknown = client.post(page, {"outcome": "refund_fail", "refund": "sbr_nobody"}, follow=True)
+
+    assert "No such test refund." in unknown.content.decode()
+    donation.refresh_from_db()
+    assert (donation.status, donation.refunded_amount) == (S.SUCCEEDED, Decimal("0"))
+    assert Refund.objects.get().reversed_at is not None
+    assert _totals(fundraiser) == (Decimal("1500"), 1, 1) == _fresh(fundraiser=fundraiser)
+    assert rollups_check(repair=False) == {}
+    assert [m.to for m in mailoutbox] == [[manager.email]]
+    assert sorted(ProviderEvent.objects.values_list("outcome", flat=True)) == ["refund reversed"]
+    # The money is refundable again, through the sandbox.
+    assert services.refund_request(donation=donation, by=manager).state == Refund.State.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_refunds_cut_off_before_the_providers_answer_are_settled_by_reconciliation(campaign, manager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fundraising.services import checks
+
+    made_there = make_paid(campaign, amount="1000", email="a@example.org")
+    never_asked = make_paid(campaign, amount="1000", email="b@example.org")
+    hour_ago = timezone.now() - timedelta(hours=1)
+    # The process stopped after recording each refund; only the first reached the sandbox.
+    lost = Refund.objects.create(
+        donation=made_there, amount=Decimal("300"), currency="RUB", provider="sandbox", created_at=hour_ago
+    )
+    payment = SandboxPayment.objects.get(reference=made_there.provider_reference)
+    sandbox_refund_add(payment=payment, amount=Decimal("300"), kindred_refund=lost.idempotency_key)
+    stuck = Refund.objects.create(
+        donation=never_asked, amount=Decimal("1000"), currency="RUB", provider="sandbox", created_at=hour_ago
+    )
+    with pytest.raises(services.RefundRefused, match="Nothing is left"):
+        services.refund_request(donation=never_asked, by=manager)  # the stuck refund holds the whole gift
+
+    checks.payments_reconcile(sample=0)
+    checks.payments_reconcile(sample=0)
+
+    lost.refresh_from_db()
+    stuck.refresh_from_db()
+    assert (lost.state, stuck.state) == (Refund.State.SUCCEEDED, Refund.State.FAILED)
+    assert _totals(campaign) == (Decimal("1700"), 2, 2) == _fresh(campaign=campaign)
+    assert services.refund_request(donation=never_asked, by=manager).state == Refund.State.SUCCEEDED
