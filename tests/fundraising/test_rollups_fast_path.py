@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fundraising.models import CampaignDay, Donation, DonationDay
 from fundraising.services.payments import donation_transition
