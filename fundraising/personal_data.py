@@ -14,7 +14,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from communities.models import Community
-from fundraising.models import Donation, Fundraiser, ProviderEvent, Subscription, SubscriptionCharge, Team
+from fundraising.models import (
+    Donation,
+    DonorConsent,
+    DonorConsentRecord,
+    Fundraiser,
+    ProviderEvent,
+    Subscription,
+    SubscriptionCharge,
+    Team,
+)
 from fundraising.selectors import public_body_key
 from members.services import personal_data_section, personal_text, retention_rule, user_anonymiser
 
@@ -60,6 +69,14 @@ def subscriptions_stop(*, departing):
         payment_customer_id="",
         card_label="",
     )
+
+
+@user_anonymiser(covers=["fundraising.DonorConsent", "fundraising.DonorConsentRecord"])
+def donor_consents_forget(*, departing):
+    """What the person agreed to under their e-mail goes: nothing is sent to that address again."""
+    key = departing.email.strip().lower()
+    DonorConsent.objects.filter(donor_key=key).delete()
+    DonorConsentRecord.objects.filter(donor_key=key).update(donor_key=f"former:{departing.token}")
 
 
 @user_anonymiser(covers=["fundraising.Fundraiser", "fundraising.Team", "fundraising.Campaign"])
