@@ -29,7 +29,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Compiled with Babel, so no GNU gettext is needed on the machine.
 messages: install
-	$(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 1
+	set -o pipefail; $(BIN)/pybabel compile --domain django --directory locale --use-fuzzy --statistics 2>&1 | tail -n 1
 
 # Development defaults: SQLite and a file broker under var/, console e-mail. DATABASE_URL and
 # REDIS_URL from the environment take precedence.

@@ -66,6 +66,7 @@ urlpatterns = [
         name="checkin_assign",
     ),
     path("communities/<int:community_pk>/messages/", checkins_api.CommunityMessages.as_view(), name="messages"),
+    path("communities/<int:community_pk>/sendings/", checkins_api.CommunitySendings.as_view(), name="sendings"),
     path("communities/<int:community_pk>/donors/", donors_api.DonorList.as_view(), name="donors"),
     path("communities/<int:community_pk>/subscriptions/", donors_api.SubscriptionList.as_view(), name="subscriptions"),
     path(

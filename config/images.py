@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -33,9 +34,10 @@ CARD_SIDE = 480  # px, the longer side of the card rendition
 # Refused before decoding, by format. A JPEG is decoded at a reduced scale (Pillow's draft mode), PNG,
 # WebP and GIF whole at 4 bytes a pixel. Peak memory of storing one (bench/images.py): a 48 Mpx phone
 # photo 72 MB, an 89 Mpx JPEG 136 MB, a 4096 × 4096 RGBA PNG 163 MB; a 5K screenshot fits.
-MAX_PIXELS = {"JPEG": Image.MAX_IMAGE_PIXELS}  # Pillow's decompression-bomb warning, 89.5 Mpx
+# MPO is a JPEG with more pictures after the first (phones and cameras write it as .jpg): stored as a JPEG.
+MAX_PIXELS = {"JPEG": Image.MAX_IMAGE_PIXELS, "MPO": Image.MAX_IMAGE_PIXELS}  # Pillow's bomb warning, 89.5 Mpx
 MAX_PIXELS_OTHER = 4096 * 4096
-FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 _PROCESSED = re.compile(r"^(?P<stem>(?:.*/)?[0-9a-f]{32})\.(?P<ext>jpg|png)$")
 
 
@@ -59,6 +61,10 @@ def image_check(upload, *, max_bytes: int | None = None) -> None:
                 if picture.width * picture.height > MAX_PIXELS.get(picture.format, MAX_PIXELS_OTHER):
                     raise too_many
                 picture.verify()
+            upload.seek(0)
+            with Image.open(upload) as picture:  # decoded (at the scale storing uses): a cut-off file fails here
+                _draft(picture, MAX_SIDE)
+                picture.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise too_many from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
@@ -67,15 +73,19 @@ def image_check(upload, *, max_bytes: int | None = None) -> None:
         upload.seek(0)
 
 
+def _draft(picture, side):
+    """Let a JPEG decode at the smallest of 1/2, 1/4, 1/8 scale that keeps twice the final size."""
+    ratio = min(1.0, side / max(picture.size))
+    picture.draft(None, (math.ceil(picture.width * ratio * 2), math.ceil(picture.height * ratio * 2)))
+
+
 def image_reencode(upload, *, side: int = MAX_SIDE) -> tuple[bytes, str]:
     """``upload`` (a readable File) re-encoded without metadata, at most ``side`` px: (bytes, "jpg"|"png")."""
     upload.seek(0)
     with Image.open(upload) as picture:
         # Shrink first, then turn upright (the bound is square, so turning does not change which side
-        # is longer). A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 scale that keeps twice the
-        # final size (Pillow's thumbnail would ask for twice the square bound, too much for 4:3).
-        ratio = min(1.0, side / max(picture.size))
-        picture.draft(None, (math.ceil(picture.width * ratio * 2), math.ceil(picture.height * ratio * 2)))
+        # is longer); Pillow's thumbnail alone would decode a 4:3 JPEG at twice the square bound.
+        _draft(picture, side)
         picture.thumbnail((side, side), Image.Resampling.LANCZOS)
         picture = ImageOps.exif_transpose(picture)
         transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
@@ -117,8 +127,34 @@ class UploadedImageFormField(forms.ImageField):
         return upload
 
 
+class UploadedImageFieldFile(ImageFieldFile):
+    """The file of an ``UploadedImageField``: whatever is saved into it (a form's upload assigned to the
+    model, or ``field_file.save(name, content)`` from a service) is checked and stored processed."""
+
+    def save(self, name, content, save=True):
+        """Store ``content`` (a File) re-encoded under a new random name in the field's folder, with its
+        card rendition; ``name`` is not kept (it may say who or where). Raises ValidationError for
+        what ``image_check`` refuses or what cannot be decoded."""
+        image_check(content, max_bytes=self.field.max_bytes)
+        try:
+            data, ext = image_reencode(content)
+            card, _ext = image_reencode(io.BytesIO(data), side=CARD_SIDE)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError(_("This file is not an image we can read."), code="invalid") from exc
+        super().save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=save)
+        self.storage.save(card_name(self.name), ContentFile(card))
+
+    def delete(self, save=True):
+        """Delete the file and its card rendition."""
+        if self.name and card_name(self.name) != self.name:
+            self.storage.delete(card_name(self.name))
+        super().delete(save=save)
+
+
 class UploadedImageField(models.ImageField):
     """An ImageField whose new files are checked, re-encoded, resized and given a card rendition."""
+
+    attr_class = UploadedImageFieldFile
 
     def __init__(self, *args, max_bytes=None, **kwargs):
         self.max_bytes = max_bytes
@@ -139,11 +175,7 @@ class UploadedImageField(models.ImageField):
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:
-            image_check(file.file, max_bytes=self.max_bytes)  # also when no form validated it
-            data, ext = image_reencode(file.file)
-            card, _ext = image_reencode(io.BytesIO(data), side=CARD_SIDE)
-            file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)  # under upload_to
-            file.storage.save(card_name(file.name), ContentFile(card))
+            file.save(file.name, file.file, save=False)  # checked and processed by UploadedImageFieldFile
         return super().pre_save(model_instance, add)
 
 

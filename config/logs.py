@@ -7,6 +7,7 @@ sent back in the response's ``X-Request-ID`` header. Outside a request (a worker
 
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 
@@ -54,7 +55,13 @@ class RequestIdFilter(logging.Filter):
 
 
 class OneLineFormatter(logging.Formatter):
-    """The usual format, with line breaks (tracebacks, multi-line messages) escaped as ``\\n``."""
+    """The usual format, with line breaks (tracebacks, multi-line messages) escaped as ``\\n``, and
+    times in UTC as ISO 8601 (``2026-11-29T21:04:05.123Z``), as nginx's and the worker's lines can be
+    joined with them whatever the organisation's TIME_ZONE."""
+
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
 
     def format(self, record):
         return super().format(record).replace("\r", "").replace("\n", "\\n")

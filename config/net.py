@@ -52,22 +52,26 @@ def _clean(value: str) -> str | None:
     elif value.count(":") == 1:  # "203.0.113.5:51234"
         value = value.split(":", 1)[0]
     try:
-        return str(ipaddress.ip_address(value))
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:  # "::ffff:203.0.113.5"
+        return str(address.ipv4_mapped)
+    return str(address)
 
 
 IPV6_PREFIX = 64  # one household or phone holds a whole /64 (RFC 6177); allauth counts the same way
 
 
 def client_network(request) -> str:
-    """What a per-client limit counts by: ``client_ip``, with an IPv6 address widened to its /64.
+    """What a per-client limit counts by: ``client_ip``, an IPv6 address cut to its /64's first address.
 
     A single IPv6 client is usually given a whole /64 and can pick a new address in it for every
-    request, so counting full IPv6 addresses would not limit anything. IPv4 addresses are counted
-    as they are. Returns "" when no address is known.
+    request, so counting full IPv6 addresses would not limit anything. IPv4 addresses (also those
+    written IPv4-mapped, ``::ffff:203.0.113.5``) are counted as they are. The answer is itself an IP
+    address, so it fits axes' address column. Returns "" when no address is known.
     """
     address = client_ip(request)
     if ":" not in address:
         return address
-    return str(ipaddress.IPv6Network(f"{address}/{IPV6_PREFIX}", strict=False))
+    return str(ipaddress.IPv6Network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)

@@ -250,7 +250,7 @@ AXES_USERNAME_CALLABLE = "members.adapters.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 # The same address as every other limit (instead of django-ipware's own reading of the headers).
-AXES_CLIENT_IP_CALLABLE = "config.net.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.net.client_network"  # an IPv6 client by its /64
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
@@ -452,7 +452,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A request naming another host (scanners) is answered 400; one line, not an ERROR traceback.
+        "django.security.DisallowedHost": {"level": "CRITICAL", "propagate": False, "handlers": []},
+    },
 }
 
 # Optional error reporting: only when SENTRY_DSN is set (no personal data is sent).

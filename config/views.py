@@ -3,6 +3,8 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from communities import navigation
@@ -63,3 +65,10 @@ def manage_home(request):
     if len(communities) == 1 and not request.user.is_staff:
         return redirect("communities:dashboard", slug=communities[0].slug)
     return render(request, "manage_home.html", {"communities": communities})
+
+
+def page_not_found(request, exception):
+    """The 404 answer: the API's JSON error format under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

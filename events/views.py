@@ -513,6 +513,25 @@ def question_add(request, pk):
 @require_POST
 def question_delete(request, pk, question_id):
     event = _host_event(request, pk)
+    question = get_object_or_404(event.questions, pk=question_id)
+    answered = event.registrations.filter(answers__has_key=question.label).count()
+    page = _confirm_first(
+        request,
+        event,
+        title=_("Remove the question “%(label)s”?") % {"label": question.label},
+        effects=[
+            _("It leaves the registration form."),
+            ngettext(
+                "%(n)d person answered it; the answer will no longer be shown or exported.",
+                "%(n)d people answered it; their answers will no longer be shown or exported.",
+                answered,
+            )
+            % {"n": answered},
+        ],
+        button=_("Remove the question"),
+    )
+    if page is not None:
+        return page
     services.question_delete(event=event, by=request.user, question_id=question_id)
     return redirect(reverse("events:manage", kwargs={"pk": event.pk}) + "#questions")
 
@@ -522,6 +541,21 @@ def question_delete(request, pk, question_id):
 def registration_cancel_by_host(request, pk, registration_id):
     event = _host_event(request, pk)
     registration = get_object_or_404(Registration, pk=registration_id, event=event)
+    waiting = event.registrations.filter(status=Registration.Status.WAITLISTED).exists()
+    effects = [
+        _("%(name)s will get an e-mail that their registration is cancelled.") % {"name": registration.display_name}
+    ]
+    if waiting and registration.status == Registration.Status.CONFIRMED:
+        effects.append(_("Their place goes to the first person on the waitlist, who is told by e-mail."))
+    page = _confirm_first(
+        request,
+        event,
+        title=_("Cancel %(name)s's registration?") % {"name": registration.display_name},
+        effects=effects,
+        button=_("Cancel the registration"),
+    )
+    if page is not None:
+        return page
     try:
         services.registration_cancel(registration=registration, by=request.user)
         messages.success(request, _("The registration is cancelled and the person told."))

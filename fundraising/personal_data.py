@@ -73,10 +73,10 @@ def subscriptions_stop(*, departing):
 
 @user_anonymiser(covers=["fundraising.DonorConsent", "fundraising.DonorConsentRecord"])
 def donor_consents_forget(*, departing):
-    """What the person agreed to under their e-mail goes: nothing is sent to that address again."""
+    """What the person agreed to receive as a donor (reports, statements), and every answer, under their e-mail."""
     key = departing.email.strip().lower()
     DonorConsent.objects.filter(donor_key=key).delete()
-    DonorConsentRecord.objects.filter(donor_key=key).update(donor_key=f"former:{departing.token}")
+    DonorConsentRecord.objects.filter(donor_key=key).delete()
 
 
 @user_anonymiser(covers=["fundraising.Fundraiser", "fundraising.Team", "fundraising.Campaign"])
@@ -219,4 +219,25 @@ def teams_export(*, user, emails):
     return [
         {"name": t.name, "campaign": t.campaign.title, "raised": str(t.raised_amount), "currency": t.campaign.currency}
         for t in Team.objects.filter(captain=user).select_related("campaign").order_by("pk")
+    ]
+
+
+@personal_data_section("donor_consents")
+def donor_consents_export(*, user, emails):
+    """What the person agreed to receive as a donor under each verified address, and every answer given."""
+    current = DonorConsent.objects.filter(donor_key__in=emails).order_by("donor_key")
+    answers = DonorConsentRecord.objects.filter(donor_key__in=emails).order_by("recorded_at", "pk")
+    return [
+        {
+            "email": c.email,
+            "reports": c.reports,
+            "statements": c.statements,
+            "language": c.language,
+            "answers": [
+                {"kind": a.kind, "granted": a.granted, "source": a.source, "recorded_at": a.recorded_at.isoformat()}
+                for a in answers
+                if a.donor_key == c.donor_key
+            ],
+        }
+        for c in current
     ]

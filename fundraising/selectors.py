@@ -8,7 +8,16 @@ from django.http import Http404
 
 from communities.models import Community, Membership
 from communities.selectors import communities_managed_by, is_manager
-from fundraising.models import Campaign, Donation, DonationChange, Fundraiser, Refund, Subscription, Team
+from fundraising.models import (
+    COUNTED_STATUSES,
+    Campaign,
+    Donation,
+    DonationChange,
+    Fundraiser,
+    Refund,
+    Subscription,
+    Team,
+)
 
 S = Donation.Status
 
@@ -220,6 +229,20 @@ def campaign_refunds(campaign):
 
 def donation_history(donation):
     return list(DonationChange.objects.filter(donation=donation).select_related("actor", "refund").order_by("at", "pk"))
+
+
+def campaign_end_reach(campaign):
+    """(donors to be told, live monthly gifts) if the campaign ended now, as fundraising.services.campaign_end
+    counts them: each donor with an e-mail once, every monthly gift that is not stopped."""
+    counted = Donation.objects.filter(campaign=campaign, status__in=COUNTED_STATUSES).exclude(donor_email="")
+    donors = counted.values("donor_key").distinct().count()
+    live = (
+        Subscription.Status.ACTIVE,
+        Subscription.Status.PAST_DUE,
+        Subscription.Status.PAUSED,
+        Subscription.Status.PENDING,
+    )
+    return donors, Subscription.objects.filter(campaign=campaign, status__in=live).count()
 
 
 def campaigns_with_money(campaigns):

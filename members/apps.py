@@ -15,6 +15,7 @@ class MembersConfig(AppConfig):
     def ready(self):
         from allauth.mfa.signals import authenticator_added, authenticator_removed
 
+        from config import checks  # noqa: F401 (registers the site's deploy checks)
         from members import signals
         from members.search import sqlite_register_fold
 

@@ -52,18 +52,14 @@ class SignupForm(forms.Form):
         services.consents_given(user=user, choices=choices, source="sign-up")
 
 
-AVATAR_MAX_BYTES = 2 * 1024 * 1024
-
-
 class ProfileForm(forms.ModelForm):
     """The account page: who you are, how we speak to you, what we may send you."""
 
     timezone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    # A phone's photo as it is (a few MB): it is stored re-encoded and small (config/images.py).
     avatar = UploadedImageFormField(
-        max_bytes=AVATAR_MAX_BYTES,
         label=_("Photo"),
         required=False,
-        help_text=_("JPEG, PNG or WebP, up to 2 MB."),
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     avatar_remove = forms.BooleanField(label=_("Remove my photo"), required=False)
@@ -97,6 +93,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bio"].max_length = 2000
+        limit = settings.IMAGE_UPLOAD_MAX_BYTES / 1024 / 1024
+        self.fields["avatar"].help_text = _("JPEG, PNG, WebP or GIF, up to %(limit)s MB.") % {
+            "limit": f"{limit:.1f}".removesuffix(".0")
+        }
 
     def clean_phone(self):
         return phone_normalise(self.cleaned_data["phone"])

@@ -52,7 +52,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     bio = models.TextField(_("about me"), blank=True)
-    avatar = UploadedImageField(_("photo"), upload_to="avatars/", blank=True, max_bytes=2 * 1024 * 1024)
+    avatar = UploadedImageField(_("photo"), upload_to="avatars/", blank=True)
     # Current consents; every change is also kept in ConsentRecord with its time.
     consent_news = models.BooleanField(_("news and calls to action"), default=False)
     consent_reminders = models.BooleanField(_("event reminders"), default=True)

@@ -9,12 +9,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _deploy_check(**overrides):
+def _deploy_check(*, without=(), **overrides):
     """`manage.py check --deploy` as the release step runs it, with production settings."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k
+        if k not in without
+        and k
         not in {
             "DEBUG",
             "SECURE_SSL_REDIRECT",
@@ -25,12 +26,14 @@ def _deploy_check(**overrides):
         }
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
-        ALLOWED_HOSTS="kindred.example.org",
-        SITE_URL="https://kindred.example.org",
-        EMAIL_URL="smtp://kindred:secret@smtp.example.org:587/?tls=True",
-        **overrides,
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-0123456789",
+            "ALLOWED_HOSTS": "kindred.example.org",
+            "SITE_URL": "https://kindred.example.org",
+            "EMAIL_URL": "smtp://kindred:secret@smtp.example.org:587/?tls=True",
+            **overrides,
+        }
     )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -47,6 +50,19 @@ def test_production_settings_pass_the_deploy_checks_without_warnings():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_release_step_stops_a_deploy_without_a_shared_broker_and_cache_or_https_links():
+    result = _deploy_check(
+        without={"REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"},
+        SITE_URL="http://kindred.example.org",
+        PAYMENT_PROVIDER="yookassa",
+        YOOKASSA_SHOP_ID="123456",
+        YOOKASSA_SECRET_KEY="live_x",
+    )
+
+    assert result.returncode != 0
+    assert {"kindred.E001", "kindred.E002", "kindred.E003"} <= set(re.findall(r"kindred\.E\d+", result.stderr))
 
 
 def test_the_release_step_stops_a_production_deploy_that_would_take_gifts_through_the_sandbox():

@@ -156,3 +156,29 @@ def test_images_with_more_pixels_than_the_cap_are_refused_before_decoding(width,
             community.full_clean()
     else:
         community.full_clean()
+
+
+def test_a_phone_photo_saved_as_mpo_is_taken_as_a_jpeg():
+    # iPhones and many cameras write .jpg files Pillow reads as MPO (a JPEG with more pictures after it).
+    first, second = Image.new("RGB", (2400, 1800), (200, 120, 40)), Image.new("RGB", (2400, 1800), (0, 0, 0))
+    out = io.BytesIO()
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(out.getvalue())).format == "MPO"
+    campaign = make_campaign(CommunityFactory())
+    campaign.cover = SimpleUploadedFile("IMG_0003.jpg", out.getvalue(), content_type="image/jpeg")
+    campaign.full_clean(exclude=["created_by"])
+    campaign.save()
+
+    assert stored(campaign.cover).format == "JPEG"
+    assert stored(campaign.cover).size == (1600, 1200)
+
+
+def test_a_cut_off_photo_is_a_form_error_not_a_server_error(client):
+    data = photo().read()[:-40_000]  # the upload broke off: the header is fine, the picture is not
+    community = CommunityFactory()
+    community.cover = SimpleUploadedFile("IMG_0004.jpg", data, content_type="image/jpeg")
+
+    with pytest.raises(ValidationError, match="not an image we can read"):
+        community.full_clean()
+    with pytest.raises(ValidationError, match="not an image we can read"):
+        community.cover.save("IMG_0004.jpg", SimpleUploadedFile("IMG_0004.jpg", data), save=False)

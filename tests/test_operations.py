@@ -2,6 +2,7 @@
 
 import json
 import logging
+import logging.config
 import os
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
 
+import config.settings as production_settings
 from config.logs import OneLineFormatter, RequestIdFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,3 +162,28 @@ def test_each_response_carries_a_request_id_and_log_lines_carry_it_too(client):
     assert len(invented["X-Request-ID"]) == 32
     assert records[0].startswith("edge-1234abcd Not Found: /no-such-page/")
     assert all("\n" not in line for line in records)
+
+
+def test_log_lines_carry_utc_times_whatever_the_organisations_time_zone():
+    record = logging.LogRecord("kindred", logging.INFO, __file__, 1, "hello", None, None)
+    record.created = 1_764_450_245.5  # 2025-11-29T21:04:05.5Z
+    record.msecs = 500
+
+    line = OneLineFormatter("%(asctime)s %(message)s").format(record)
+
+    assert line == "2025-11-29T21:04:05.500Z hello"
+
+
+@pytest.mark.django_db
+def test_a_request_for_another_host_is_refused_without_an_error_in_the_log(client, capsys, settings):
+    logging.config.dictConfig(production_settings.LOGGING)  # the production log set-up, to standard error
+    try:
+        refused = client.get("/", HTTP_HOST="scanner.example.net")
+        client.get("/no-such-page/")
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    lines = capsys.readouterr().err.splitlines()
+
+    assert refused.status_code == 400
+    assert not [line for line in lines if " ERROR " in line]
+    assert any("WARNING django.request" in line and "Not Found: /no-such-page/" in line for line in lines)

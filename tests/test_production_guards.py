@@ -9,12 +9,15 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import RequestFactory
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.net import client_network
+from events.models import Event
 from fundraising.checks import payment_provider_check
 from fundraising.models import Donation, SandboxPayment
-from tests.factories import CommunityFactory
+from tests.events.factories import EventFactory
+from tests.factories import CommunityFactory, UserFactory
 from tests.fundraising.conftest import make_campaign
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,9 +88,11 @@ def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(client):
     ("address", "expected"),
     [
         ("203.0.113.5", "203.0.113.5"),
-        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::/64"),
-        ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),  # IPv4-mapped: each IPv4 client counted on its own
+        ("::ffff:198.51.100.7", "198.51.100.7"),
     ],
 )
 def test_limits_count_an_ipv6_client_by_its_64_network(settings, address, expected):
@@ -111,12 +116,37 @@ def test_a_client_changing_its_ipv6_address_within_its_network_meets_the_same_gi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "detail"), [("en", "Not found."), ("ru", "Страница не найдена.")])
+@pytest.mark.parametrize(("language", "detail"), [("en", "Not found."), ("ru", "Не найдено.")])
 def test_an_api_404_speaks_the_clients_language_and_names_no_model(language, detail):
-    response = APIClient().get("/api/v1/campaigns/no-such-campaign/", HTTP_ACCEPT_LANGUAGE=language)
+    missing_object = APIClient().get("/api/v1/campaigns/no-such-campaign/", HTTP_ACCEPT_LANGUAGE=language)
+    missing_url = APIClient().get("/api/v1/no-such-endpoint/", HTTP_ACCEPT_LANGUAGE=language)
 
-    assert response.status_code == 404
-    assert response.json() == {"detail": detail}
+    assert (missing_object.status_code, missing_object.json()) == (404, {"detail": detail})
+    assert (missing_url.status_code, missing_url.json()) == (404, {"detail": detail})
+
+
+@pytest.mark.django_db
+def test_api_errors_about_the_request_itself_are_in_the_clients_language(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon_read": "1/min"},
+    }
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="ru")
+    client.get("/api/v1/campaigns/")
+    throttled = client.get("/api/v1/campaigns/")
+    token = Token.objects.create(user=UserFactory()).key
+    event = EventFactory(status=Event.Status.PUBLISHED)
+    unreadable = APIClient(HTTP_ACCEPT_LANGUAGE="ru", HTTP_AUTHORIZATION=f"Token {token}").post(
+        f"/api/v1/events/{event.pk}/register/", data="{not json", content_type="application/json"
+    )
+
+    assert throttled.status_code == 429
+    assert re.fullmatch(
+        r"Слишком много запросов\. Попробуйте снова через \d+ секунд[уы]?\.", throttled.json()["detail"]
+    )
+    assert throttled["Retry-After"].isdigit()
+    assert unreadable.status_code == 400
+    assert unreadable.json() == {"detail": "Не удалось прочитать тело запроса: отправьте корректный JSON."}
 
 
 def test_every_setting_read_from_the_environment_is_documented_in_settings_and_readme():

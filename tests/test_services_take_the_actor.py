@@ -56,6 +56,7 @@ communities.crm.services.contacts.directory_message_reach communities.crm.servic
 communities.routine.services.checkin_messages.answer_label communities.routine.services.checkin_messages.reply_links
 communities.routine.services.checkin_messages.reply_read communities.routine.services.checkin_messages.reply_token
 communities.routine.services.checkins.communities_in_batches communities.routine.services.checkins.community_today
+communities.routine.services.checkins.community_zone
 communities.routine.services.digest.digest_data communities.routine.services.digest.week_key
 communities.routine.services.mobilisation.calls_of communities.routine.services.mobilisation.go_read
 communities.routine.services.mobilisation.go_url communities.routine.services.mobilisation.segment_from

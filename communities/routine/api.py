@@ -16,6 +16,7 @@ from communities.crm.models import ContactLog
 from communities.crm.selectors import community_for_manager_by_id
 from communities.crm.services.contacts import CrmInputError
 from communities.routine import selectors as selectors_checkins
+from communities.routine.forms import MessageFilterForm
 from communities.routine.models import CheckinEntry
 from communities.routine.services import checkins
 from communities.services import CommunityError
@@ -38,6 +39,25 @@ class CheckinEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckinEntry
         fields = ["id", "membership", "person", "reason", "details", "due_on", "snoozed_until", "assigned_to"]
+
+
+class QueueReasonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CheckinEntry
+        fields = ["id", "reason", "details", "due_on"]
+
+
+class QueuePersonSerializer(serializers.Serializer):
+    """A person in the queue, once, with every reason they are in it for (the page's rows)."""
+
+    id = serializers.IntegerField(
+        source="entry.pk", help_text="The first open entry: post actions about the person to it."
+    )
+    membership = serializers.IntegerField(source="entry.membership_id")
+    person = DirectoryPersonSerializer(source="entry.membership.user")
+    due_on = serializers.DateField(source="entry.due_on", help_text="When the earliest reason fell due.")
+    assigned_to = AssigneeSerializer(source="entry.assigned_to", allow_null=True)
+    reasons = QueueReasonSerializer(source="entries", many=True)
 
 
 class LogCallInputSerializer(serializers.Serializer):
@@ -68,15 +88,21 @@ class MessageSerializer(serializers.ModelSerializer):
     ]
 )
 class CheckinQueue(generics.ListAPIView):
-    """The community's check-in queue: open entries that are not snoozed, oldest first."""
+    """The community's check-in queue as its page shows it: each person once with all their open reasons,
+    who is due first first; never a manager of the community. `count` is of people."""
 
-    serializer_class = CheckinEntrySerializer
+    serializer_class = QueuePersonSerializer
 
     def get_queryset(self):
-        community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
+        self.community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
         mine = self.request.query_params.get("mine") in ("1", "true")
         q = " ".join(self.request.query_params.get("q", "").replace("\x00", "").split())[:100]
-        return selectors_checkins.queue_of(community, assigned_to=self.request.user if mine else None, q=q)
+        return selectors_checkins.queue_people(self.community, assigned_to=self.request.user if mine else None, q=q)
+
+    def list(self, request, *args, **kwargs):
+        people = self.paginate_queryset(self.get_queryset())
+        rows = selectors_checkins.queue_rows(self.community, people)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class _EntryAction(APIView):
@@ -137,22 +163,58 @@ class CheckinAssign(_EntryAction):
         return Response(CheckinEntrySerializer(entry).data)
 
 
+class SendingSerializer(serializers.Serializer):
+    """One sending: the e-mails of one template and subject on one day (the message centre's rows)."""
+
+    template = serializers.CharField()
+    subject = serializers.CharField()
+    day = serializers.DateField(
+        help_text="In the community's time zone; pass it with template and subject to list them."
+    )
+    first = serializers.DateTimeField(help_text="When its first e-mail was queued.")
+    total = serializers.IntegerField()
+    sent = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Not sent: the person turned such e-mails off.")
+    queued = serializers.IntegerField()
+
+
+@extend_schema(parameters=[COMMUNITY])
+class CommunitySendings(generics.ListAPIView):
+    """The community's e-mails grouped by sending, newest first, with how many were sent, failed or skipped."""
+
+    serializer_class = SendingSerializer
+
+    def get_queryset(self):
+        community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
+        return selectors_checkins.sendings_of(community, zone=selectors_checkins.community_zone(community))
+
+
 @extend_schema(
     parameters=[
         COMMUNITY,
         OpenApiParameter("status", str, enum=OutboundMessage.Status.values),
         OpenApiParameter("q", str, description="Part of the recipient's e-mail or name."),
+        OpenApiParameter("template", str, description="With subject and day: one sending's recipients."),
+        OpenApiParameter("subject", str),
+        OpenApiParameter("day", OpenApiTypes.DATE),
     ]
 )
 class CommunityMessages(generics.ListAPIView):
-    """Every e-mail sent in the community's name, newest first (the message centre)."""
+    """Every e-mail sent in the community's name, newest first (the message centre), or one sending's."""
 
     serializer_class = MessageSerializer
 
     def get_queryset(self):
         community = community_for_manager_by_id(self.request.user, self.kwargs["community_pk"])
-        state = self.request.query_params.get("status", "")
-        if state and state not in OutboundMessage.Status.values:
-            raise ValidationError({"status": [f"“{state}” is not a valid choice."]})
-        q = " ".join(self.request.query_params.get("q", "").replace("\x00", "").split())[:200]
-        return selectors_checkins.messages_of(community, status=state, q=q)
+        form = MessageFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        data = form.cleaned_data
+        return selectors_checkins.messages_of(
+            community,
+            status=data["status"],
+            q=data["q"],
+            sending=form.sending(),
+            zone=selectors_checkins.community_zone(community),
+        )

@@ -1,5 +1,6 @@
 """Reads of the check-in queue and the message centre, scoped to one community a manager manages."""
 
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, Value
@@ -92,6 +93,14 @@ def managers_of(community):
         .select_related("user")
         .order_by("user__name", "user__email")
     ]
+
+
+def community_zone(community):
+    """The community's time zone, or the site's when its name is not a known zone."""
+    try:
+        return zoneinfo.ZoneInfo(community.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
 
 
 def sendings_of(community, *, zone):

@@ -98,6 +98,8 @@ def manage_host_decide(request, slug, pk, decision):
 def manage_request_decide(request, slug, pk, decision):
     community = selectors.community_for_manager(request.user, slug)
     membership = selectors_public.membership_in(community, pk)
+    if decision == "decline" and not is_confirmed(request):
+        return _confirm_decline(request, community, membership)
     decide = membership_services.membership_approve if decision == "approve" else membership_services.membership_decline
     error = ""
     try:
@@ -110,6 +112,27 @@ def manage_request_decide(request, slug, pk, decision):
     if error:
         messages.error(request, error)
     return _back(request, "manage_requests", community)
+
+
+def _confirm(request, community, back, *, title, effects, button):
+    return confirm_page(
+        request, title=title, effects=effects, button=button, back=reverse(f"communities:{back}", args=[community.slug])
+    )
+
+
+def _confirm_decline(request, community, membership):
+    name = membership.user.name or membership.user.email
+    return _confirm(
+        request,
+        community,
+        "manage_requests",
+        title=_("Decline %(name)s's request?") % {"name": name},
+        effects=[
+            _("%(name)s will get an e-mail that their request to join is declined.") % {"name": name},
+            _("They can ask again later."),
+        ],
+        button=_("Decline the request"),
+    )
 
 
 @login_required
@@ -137,6 +160,19 @@ def manage_invitations(request, slug):
 def manage_invitation_revoke(request, slug, pk):
     community = selectors.community_for_manager(request.user, slug)
     invitation = selectors_public.invitation_in(community, pk)
+    if not is_confirmed(request):
+        return _confirm(
+            request,
+            community,
+            "manage_invitations",
+            title=_("Revoke the invitation to %(email)s?") % {"email": invitation.email},
+            effects=[
+                _("The link in the e-mail sent to %(email)s will stop working; they are not told.")
+                % {"email": invitation.email},
+                _("To invite them again, send a new invitation."),
+            ],
+            button=_("Revoke the invitation"),
+        )
     try:
         invitation = invitation_services.invitation_revoke(invitation=invitation, actor=request.user)
     except CommunityError as exc:
@@ -169,6 +205,20 @@ def manage_links(request, slug):
 def manage_link_revoke(request, slug, pk):
     community = selectors.community_for_manager(request.user, slug)
     link = selectors_public.invite_link_in(community, pk)
+    if not is_confirmed(request):
+        joined = ngettext(
+            "%(n)d person joined through it; they stay members.",
+            "%(n)d people joined through it; they stay members.",
+            link.uses,
+        )
+        return _confirm(
+            request,
+            community,
+            "manage_links",
+            title=_("Revoke this invite link?"),
+            effects=[_("The link will stop working for everyone who has it."), joined % {"n": link.uses}],
+            button=_("Revoke the link"),
+        )
     link = invitation_services.invite_link_revoke(link=link, actor=request.user)
     if request.htmx:
         context = {"community": community, "link": link, "now": timezone.now()}
@@ -238,6 +288,10 @@ def manage_roles(request, slug):
         membership = selectors_public.active_member_by_email(community, form.cleaned_data["email"])
         if membership is None:
             form.add_error("email", _("No active member of this community has this e-mail."))
+        elif _lowers(membership, form.cleaned_data["role"]) and not is_confirmed(request):
+            return _confirm_demotion(
+                request, community, membership, form.cleaned_data["role"], fields=["email", "role"]
+            )
         elif _change_role(request, membership, form.cleaned_data["role"]):
             return _back(request, "manage_roles", community)
     context = {"form": form, "people": selectors_public.people_with_roles(community), "role_choices": Role.choices}
@@ -251,8 +305,39 @@ def manage_person_role(request, slug, pk):
     membership = selectors_public.membership_in(community, pk)
     form = RoleForm(request.POST)
     if form.is_valid():
-        _change_role(request, membership, form.cleaned_data["role"])
+        role = form.cleaned_data["role"]
+        if _lowers(membership, role) and not is_confirmed(request):
+            return _confirm_demotion(request, community, membership, role)
+        _change_role(request, membership, role)
     return _after_people_change(request, community)
+
+
+RANK = {Role.MEMBER: 0, Role.HOST: 1, Role.MANAGER: 2}
+
+
+def _lowers(membership, role):
+    return RANK.get(role, 0) < RANK.get(membership.role, 0)
+
+
+def _confirm_demotion(request, community, membership, role, fields=("role",)):
+    """Taking a role away closes pages to someone: say which before it happens."""
+    name, yourself = membership.user.name or membership.user.email, membership.user == request.user
+    if membership.role == Role.MANAGER:
+        lost = (
+            _("You will no longer manage this community: its manager pages will be closed to you.")
+            if yourself
+            else _("%(name)s will no longer manage this community: its manager pages will be closed to them.")
+        )
+    else:
+        lost = _("%(name)s will no longer be able to propose and run events as a host.")
+    return confirm_page(
+        request,
+        title=_("Change %(name)s's role to “%(role)s”?") % {"name": name, "role": Role(role).label},
+        effects=[lost % {"name": name}],
+        button=_("Change the role"),
+        back=reverse("communities:manage_roles", args=[community.slug]),
+        fields=fields,
+    )
 
 
 @require_POST
@@ -260,6 +345,20 @@ def manage_person_role(request, slug, pk):
 def manage_person_remove(request, slug, pk):
     community = selectors.community_for_manager(request.user, slug)
     membership = selectors_public.membership_in(community, pk)
+    if not is_confirmed(request):
+        name = membership.user.name or membership.user.email
+        return _confirm(
+            request,
+            community,
+            "manage_roles",
+            title=_("Remove %(name)s from the community?") % {"name": name},
+            effects=[
+                _("%(name)s will lose their role and stop getting the community's e-mails; they are not told.")
+                % {"name": name},
+                _("They can come back only with a new invitation."),
+            ],
+            button=_("Remove from the community"),
+        )
     try:
         membership_services.membership_remove(membership=membership, actor=request.user)
     except CommunityError as exc:

@@ -22,7 +22,11 @@ max_requests_jitter = max_requests // 10
 # One line per request on standard output, with the proxy's client address and the request id.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms request=%({x-request-id}o)s "%(a)s"'
+# %(t)s: gunicorn's time; the proxy's address first, then what X-Forwarded-For says (its first entries
+# are the client's word: config.net.client_ip decides which one to believe).
+access_log_format = (
+    '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms request=%({x-request-id}o)s forwarded="%({x-forwarded-for}i)s" "%(a)s"'
+)
 # Behind nginx on the same host or network: believe its X-Forwarded-* only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proxy_allow_ips = forwarded_allow_ips

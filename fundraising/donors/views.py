@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communities.models import Membership
 from communities.selectors import community_for_manager
+from config.confirm import confirm_page, is_confirmed
 from fundraising import services
 from fundraising.donors import selectors
 from fundraising.models import Subscription
+from fundraising.money import money_format
 
 CSV_FIELDS = ["email", "name", "currency", "first_gift", "last_gift", "total", "gifts", "recurring", "fundraisers"]
 
@@ -108,12 +110,29 @@ def donor_subscription_cancel(request, pk, slug=None):
     subscription = get_object_or_404(Subscription, pk=pk)
     if community is not None and subscription.campaign.community_id != community.pk:
         raise Http404("Not a gift of this community.")
+    back = _url("donor_person", community) + "?" + urlencode({"key": subscription.donor_key})
+    if not is_confirmed(request) and subscription.status != Subscription.Status.CANCELLED:
+        values = {
+            "amount": money_format(subscription.amount, subscription.currency),
+            "donor": subscription.donor_name or subscription.donor_email,
+        }
+        return confirm_page(
+            request,
+            title=_("Stop %(donor)s's monthly gift of %(amount)s?") % values,
+            effects=[
+                _("No more monthly charges will be made; gifts already made stay."),
+                _("The donor will get an e-mail that the monthly gift is stopped."),
+                _("Only the donor can start it again, by giving anew."),
+            ],
+            button=_("Stop the monthly gift"),
+            back=back,
+        )
     try:
         services.subscription_cancel(subscription=subscription, by=request.user, reason=_("Stopped by a manager."))
         messages.success(request, _("The monthly gift is stopped; the donor has been told by e-mail."))
     except services.FundraisingError as exc:
         messages.error(request, str(exc))
-    return redirect(_url("donor_person", community) + "?" + urlencode({"key": subscription.donor_key}))
+    return redirect(back)
 
 
 class _Echo:

@@ -8,14 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities.models import Community
 from communities.selectors import communities_managed_by, community_for_manager
+from config.confirm import confirm_page, is_confirmed
 from fundraising import selectors, services
 from fundraising.forms import CampaignForm, HideForm, OfflineDonationForm, RefundForm, UpdateForm
 from fundraising.models import Donation
+from fundraising.money import money_format
 from members.models import AuditEntry
 from members.services import audit_record
 
@@ -80,12 +84,40 @@ def campaign_update_new(request, slug):
 @require_POST
 def campaign_end(request, slug):
     campaign = selectors.campaign_for_manager(request.user, slug)
+    if not is_confirmed(request) and campaign.status == campaign.Status.ACTIVE:
+        return _confirm_end(request, campaign)
     try:
         services.campaign_end_by_manager(campaign=campaign, actor=request.user)
         messages.success(request, _("The campaign has ended; its donors are being told."))
     except services.FundraisingError as exc:
         messages.error(request, str(exc))
     return redirect("fundraising:manage_campaign", slug=slug)
+
+
+def _confirm_end(request, campaign):
+    donors, monthly = selectors.campaign_end_reach(campaign)
+    effects = [
+        ngettext(
+            "%(n)d donor will get an e-mail that the campaign has ended.",
+            "%(n)d donors will get an e-mail that the campaign has ended.",
+            donors,
+        )
+        % {"n": donors},
+        ngettext(
+            "%(n)d monthly gift to it will move to the general fund or stop; its donor is told.",
+            "%(n)d monthly gifts to it will move to the general fund or stop; their donors are told.",
+            monthly,
+        )
+        % {"n": monthly},
+        _("Nobody can give to it any more. This cannot be undone."),
+    ]
+    return confirm_page(
+        request,
+        title=_("End “%(title)s”?") % {"title": campaign.title},
+        effects=effects,
+        button=_("End the campaign"),
+        back=reverse("fundraising:manage_campaign", args=[campaign.slug]),
+    )
 
 
 def _donations_filtered(campaign, params):
@@ -283,6 +315,12 @@ def refund(request, slug, donation_id):
     donation = get_object_or_404(campaign.donations.select_related("campaign__community", "fundraiser"), pk=donation_id)
     form = RefundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        amount = form.cleaned_data["amount"] or donation.refundable_amount
+        if amount > donation.refundable_amount:
+            form.add_error("amount", _("At most %(amount)s can still be refunded.") % {"amount": _money(donation)})
+        elif not is_confirmed(request):
+            return _confirm_refund(request, campaign, donation, amount)
+    if request.method == "POST" and form.is_valid():
         try:
             made = services.refund_request(donation=donation, by=request.user, **form.cleaned_data)
             if made.state == made.State.SUCCEEDED:
@@ -309,12 +347,49 @@ def refund(request, slug, donation_id):
     )
 
 
+def _money(donation, amount=None):
+    return money_format(donation.refundable_amount if amount is None else amount, donation.currency)
+
+
+def _confirm_refund(request, campaign, donation, amount):
+    """Before money goes back: how much, to whom, and that the donor is told."""
+    values = {"amount": _money(donation, amount), "donor": donation.donor_name or donation.donor_email or "—"}
+    if donation.offline:
+        way = _("%(amount)s will be recorded as handed back to %(donor)s; the totals go down at once.")
+    else:
+        way = _("%(amount)s will go back to %(donor)s through the payment service.")
+    effects = [way % values]
+    if donation.donor_email:
+        effects.append(_("The donor will get an e-mail about the refund."))
+    effects.append(_("A refund cannot be undone."))
+    return confirm_page(
+        request,
+        title=_("Refund %(amount)s to %(donor)s?") % values,
+        effects=effects,
+        button=_("Refund %(amount)s") % values,
+        back=reverse("fundraising:refund", args=[campaign.slug, donation.pk]),
+        fields=["amount", "reason"],
+    )
+
+
 @login_required
 @require_POST
 def offline_decide(request, slug, donation_id, decision):
     """Confirm (it counts from now on) or reject an offline gift a fundraiser's owner recorded."""
     campaign = selectors.campaign_for_manager(request.user, slug)
     donation = get_object_or_404(campaign.donations.select_related("campaign__community"), pk=donation_id)
+    if decision == "reject" and not is_confirmed(request):
+        values = {"amount": _money(donation, donation.amount), "donor": donation.donor_name or "—"}
+        return confirm_page(
+            request,
+            title=_("Turn down the gift of %(amount)s from %(donor)s?") % values,
+            effects=[
+                _("It will not count in the totals, and the fundraiser's owner sees it turned down."),
+                _("This cannot be undone; a gift that did arrive can be recorded again."),
+            ],
+            button=_("Turn down the gift"),
+            back=reverse("fundraising:manage_donations", args=[slug]),
+        )
     decide = services.donation_offline_confirm if decision == "confirm" else services.donation_offline_reject
     try:
         decide(donation=donation, actor=request.user)
@@ -338,6 +413,20 @@ def _fundraiser_for_manager(user, slug):
 def fundraiser_hide(request, slug):
     fundraiser = _fundraiser_for_manager(request.user, slug)
     form = HideForm(request.POST)
+    if form.is_valid() and not is_confirmed(request):
+        owner = fundraiser.owner.name or fundraiser.owner.email
+        return confirm_page(
+            request,
+            title=_("Hide “%(title)s”?") % {"title": fundraiser.title},
+            effects=[
+                _("Its page leaves the public pages and takes no more donations; gifts already made still count."),
+                _("%(owner)s will get your reason by e-mail.") % {"owner": owner},
+                _("You can show it again later."),
+            ],
+            button=_("Hide the fundraiser"),
+            back=reverse("fundraising:manage_campaign", args=[fundraiser.campaign.slug]),
+            fields=["reason"],
+        )
     if form.is_valid():
         services.fundraiser_hide(fundraiser=fundraiser, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The fundraiser is hidden and its owner is told why."))

@@ -1,6 +1,5 @@
 """People's accounts: profile, consents, API tokens, personal data export and deletion."""
 
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from config.images import card_name
 from members.models import Activity, AuditEntry, CommunityPreference, ConsentRecord, OutboundMessage, User
 from members.services.audit import audit_record
 
@@ -135,10 +135,11 @@ def _avatar_replace(*, user, avatar):
     old_name = User.objects.filter(pk=user.pk).values_list("avatar", flat=True).get()
     if old_name:
         user.avatar.storage.delete(old_name)
+        user.avatar.storage.delete(card_name(old_name))
     user.avatar = ""
     if avatar is not None:
-        extension = (avatar.name.rsplit(".", 1)[-1] if "." in avatar.name else "jpg").lower()[:5]
-        user.avatar.save(f"{user.pk}-{uuid.uuid4().hex[:12]}.{extension}", avatar, save=False)
+        # Checked, re-encoded without metadata and stored under a random name (config.images).
+        user.avatar.save(avatar.name, avatar, save=False)
 
 
 def consents_current(*, user):

@@ -236,3 +236,24 @@ def test_snooze_needs_a_future_day_and_assign_a_manager_of_the_community(frozen,
 
     entry.refresh_from_db()
     assert (entry.snoozed_until, entry.assigned_to) == (date(2026, 11, 20), colleague)
+
+
+def test_a_hosts_call_is_due_three_days_before_the_event_in_the_communitys_own_calendar(community, manager):
+    # 22:30 UTC on 29 November is already 01:30 on 30 November in Moscow; the event starts at 01:00 on
+    # 4 December in Moscow (22:00 UTC on the 3rd): the call is due on 1 December, not 30 November.
+    now = datetime(2026, 11, 29, 22, 30, tzinfo=UTC)
+    host = member(community, role="host", user=UserFactory(name="Nina Night")).user
+    event = Event.objects.create(
+        community=community,
+        title="Night run",
+        slug="night-run",
+        starts_at=datetime(2026, 12, 3, 22, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 3, 23, 0, tzinfo=UTC),
+        status="published",
+    )
+    event.hosts.add(host)
+
+    with time_machine.travel(now, tick=False):
+        checkins.checkins_refresh(now=now)
+
+    assert CheckinEntry.objects.get(reason=Reason.HOST).due_on == date(2026, 12, 1)

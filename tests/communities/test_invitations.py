@@ -273,7 +273,11 @@ def test_managers_send_and_revoke_invitations_from_their_page(client, community,
     assert len(mailoutbox) == 1
 
     revoke = reverse("communities:manage_invitation_revoke", kwargs={"slug": community.slug, "pk": invitation.pk})
-    response = client.post(revoke, headers={"HX-Request": "true"})
+    asked = client.post(revoke).content.decode()
+    invitation.refresh_from_db()
+    assert "The link in the e-mail sent to a@example.org will stop working" in asked
+    assert invitation.revoked_at is None
+    response = client.post(revoke, {"confirmed": "1"}, headers={"HX-Request": "true"})
     assert "Revoked" in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
@@ -409,7 +413,11 @@ def test_managers_create_copy_and_revoke_links_from_their_page(client, community
     assert f"http://testserver/c/join/{link.token}/" in page
     assert "data-copy=" in page
 
-    client.post(reverse("communities:manage_link_revoke", kwargs={"slug": community.slug, "pk": link.pk}))
+    revoke = reverse("communities:manage_link_revoke", kwargs={"slug": community.slug, "pk": link.pk})
+    assert "The link will stop working for everyone who has it." in client.post(revoke).content.decode()
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    client.post(revoke, {"confirmed": "1"})
     link.refresh_from_db()
     assert link.revoked_at is not None
 

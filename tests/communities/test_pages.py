@@ -283,7 +283,10 @@ def test_requests_page_declines_without_htmx_too(client):
     client.force_login(manager)
 
     url = reverse("communities:manage_request_decline", kwargs={"slug": community.slug, "pk": request.pk})
-    response = client.post(url)
+    asked = client.post(url)
+    assert "will get an e-mail that their request to join is declined" in asked.content.decode()
+    assert Membership.objects.filter(pk=request.pk, status="pending").exists()
+    response = client.post(url, {"confirmed": "1"})
 
     assert response.url == reverse("communities:manage_requests", kwargs={"slug": community.slug})
     assert not Membership.objects.filter(pk=request.pk).exists()
@@ -317,7 +320,12 @@ def test_people_page_gives_a_role_by_email_and_removes(client):
     assert member.role == "host"
     assert "vera@example.org" in client.get(people_url).content.decode()
 
-    client.post(reverse("communities:manage_person_remove", kwargs={"slug": community.slug, "pk": member.pk}))
+    remove = reverse("communities:manage_person_remove", kwargs={"slug": community.slug, "pk": member.pk})
+    asked = client.post(remove).content.decode()
+    member.refresh_from_db()
+    assert "They can come back only with a new invitation." in asked
+    assert member.status == "active"
+    client.post(remove, {"confirmed": "1"})
     member.refresh_from_db()
     assert member.status == "removed"
 
@@ -340,9 +348,13 @@ def test_a_manager_who_steps_down_goes_back_to_the_community_page(client):
     MembershipFactory(community=community, role="manager")
     client.force_login(me.user)
 
-    response = client.post(
-        reverse("communities:manage_person_role", kwargs={"slug": community.slug, "pk": me.pk}), {"role": "member"}
-    )
+    url = reverse("communities:manage_person_role", kwargs={"slug": community.slug, "pk": me.pk})
+    asked = client.post(url, {"role": "member"}).content.decode()
+    me.refresh_from_db()
+    assert "You will no longer manage this community" in asked
+    assert 'name="role" value="member"' in asked
+    assert me.role == "manager"
+    response = client.post(url, {"role": "member", "confirmed": "1"})
 
     assert response.url == detail_url(community)
 

@@ -57,6 +57,16 @@ def test_a_manager_refunds_part_of_a_gift_from_its_page(page_factory, gift, lang
     page.locator("#id_amount").fill(typed)
     page.locator("form button.btn-danger").click()
     page.wait_for_load_state()
+    # First the confirmation: how much goes back to whom, that she is told, and nothing refunded yet.
+    effects = page.locator("main .alert").inner_text()
+    assert shown in effects
+    assert "Olga Petrova" in effects
+    assert ("Жертвователь получит письмо" if language == "ru" else "The donor will get an e-mail") in effects
+    assert not Refund.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, f"refund-confirm-{width}-{language}")
+    page.locator("main form button.btn-danger").click()
+    page.wait_for_load_state()
 
     assert shown in page.locator("[data-testid=refunds]").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -408,9 +408,30 @@ def test_the_host_cancels_someones_registration_and_the_waitlist_moves_up(client
     waiting = RegistrationFactory(event=cast.event, status="waitlisted", position=1)
     client.force_login(cast.event_host)
 
-    client.post(reverse("events:registration_cancel", kwargs={"pk": cast.event.pk, "registration_id": first.pk}))
+    url = reverse("events:registration_cancel", kwargs={"pk": cast.event.pk, "registration_id": first.pk})
+    asked = client.post(url).content.decode()
+    assert "will get an e-mail that their registration is cancelled" in asked
+    assert "Their place goes to the first person on the waitlist" in asked
+    assert Registration.objects.get(pk=first.pk).status == "confirmed"
+    client.post(url, {"confirmed": "1"})
 
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
+
+
+def test_removing_a_question_says_how_many_answers_go_first(client, cast):
+    question = cast.event.questions.create(label="T-shirt size", kind="text", position=1)
+    RegistrationFactory(event=cast.event, answers={"T-shirt size": "M"})
+    RegistrationFactory(event=cast.event, answers={})
+    client.force_login(cast.event_host)
+    url = reverse("events:question_delete", kwargs={"pk": cast.event.pk, "question_id": question.pk})
+
+    asked = client.post(url).content.decode()
+    assert "1 person answered it" in asked
+    assert cast.event.questions.filter(pk=question.pk).exists()
+    client.post(url, {"confirmed": "1"})
+
+    assert not cast.event.questions.filter(pk=question.pk).exists()
+    assert client.post(url, {"confirmed": "1"}).status_code == 404
 
 
 def test_editing_keeps_times_in_the_events_zone(client, cast):

@@ -95,7 +95,12 @@ def test_the_donors_page_shows_history_gifts_and_the_member_record(client, manag
 def test_a_manager_stops_a_monthly_gift_from_the_donors_page(client, manager, community, donors_seen):
     client.force_login(manager)
     subscription = donors_seen.subscriptions.get()
-    response = client.post(reverse("fundraising:donor_cancel", args=[community.slug, subscription.pk]))
+    url = reverse("fundraising:donor_cancel", args=[community.slug, subscription.pk])
+    asked = client.post(url).content.decode()
+    subscription.refresh_from_db()
+    assert "No more monthly charges will be made" in asked
+    assert subscription.status != "cancelled"
+    response = client.post(url, {"confirmed": "1"})
     subscription.refresh_from_db()
     assert response.status_code == 302
     assert subscription.status == "cancelled"

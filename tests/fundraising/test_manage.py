@@ -86,7 +86,8 @@ def test_the_manager_records_an_offline_gift_and_a_refund(client, manager, campa
         reverse("fundraising:offline_new", args=[campaign.slug]),
         {"amount": "10,000", "donor_name": "Cash box", "fundraiser": fundraiser.pk, "note": "concert"},
     )
-    client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), {"amount": "500", "reason": "asked"})
+    refund = {"amount": "500", "reason": "asked", "confirmed": "1"}
+    client.post(reverse("fundraising:refund", args=[campaign.slug, paid.pk]), refund)
 
     fundraiser.refresh_from_db()
     assert fundraiser.raised_amount == Decimal("12000")
@@ -173,8 +174,13 @@ def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community,
     assert campaign.suggested_amounts == ["300.00", "1000.50"]
     assert campaign.story == "Run with us: https://example.org/run"
 
+    end = reverse("fundraising:campaign_end", args=[campaign.slug])
+    asked = client.post(end).content.decode()
+    campaign.refresh_from_db()
+    assert "0 donors will get an e-mail that the campaign has ended." in asked
+    assert campaign.status == Campaign.Status.ACTIVE
     with commit():
-        client.post(reverse("fundraising:campaign_end", args=[campaign.slug]))
+        client.post(end, {"confirmed": "1"})
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.ENDED
 
@@ -182,8 +188,13 @@ def test_a_manager_creates_edits_and_ends_a_campaign(client, manager, community,
 def test_a_manager_hides_a_fundraiser_and_the_owner_is_told(client, manager, fundraiser, commit, mailoutbox):
     client.force_login(manager)
 
+    url = reverse("fundraising:fundraiser_hide", args=[fundraiser.slug])
+    asked = client.post(url, {"reason": "Wrong photo"}).content.decode()
+    assert "will get your reason by e-mail" in asked
+    assert 'name="reason" value="Wrong photo"' in asked
+    assert Fundraiser.objects.get(pk=fundraiser.pk).status != Fundraiser.Status.HIDDEN
     with commit():
-        client.post(reverse("fundraising:fundraiser_hide", args=[fundraiser.slug]), {"reason": "Wrong photo"})
+        client.post(url, {"reason": "Wrong photo", "confirmed": "1"})
 
     fundraiser.refresh_from_db()
     assert fundraiser.status == Fundraiser.Status.HIDDEN

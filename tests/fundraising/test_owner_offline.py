@@ -59,7 +59,10 @@ def test_a_manager_turns_a_gift_down_and_it_never_counts(client, owner, manager,
     gift = Donation.objects.get()
     client.force_login(manager)
 
-    client.post(reverse("fundraising:offline_reject", args=[campaign.slug, gift.pk]))
+    reject = reverse("fundraising:offline_reject", args=[campaign.slug, gift.pk])
+    assert "It will not count in the totals" in client.post(reject).content.decode()
+    assert Donation.objects.get().status == Donation.Status.PENDING
+    client.post(reject, {"confirmed": "1"})
 
     gift.refresh_from_db()
     campaign.refresh_from_db()

@@ -60,8 +60,8 @@ def test_a_double_submitted_refund_form_refunds_once(client, campaign, manager, 
     mailoutbox.clear()
 
     with commit():
-        client.post(url, {"amount": "", "reason": "asked"})
-        again = client.post(url, {"amount": "", "reason": "asked"}, follow=True)
+        client.post(url, {"amount": "", "reason": "asked", "confirmed": "1"})
+        again = client.post(url, {"amount": "", "reason": "asked", "confirmed": "1"}, follow=True)
 
     assert Refund.objects.filter(state=Refund.State.SUCCEEDED).count() == 1
     assert SandboxPayment.objects.get().refunds.count() == 1

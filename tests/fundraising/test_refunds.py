@@ -158,9 +158,13 @@ def test_the_refund_page_refunds_through_the_provider_and_shows_the_history(clie
     client.force_login(manager)
     url = reverse("fundraising:refund", args=[campaign.slug, donation.pk])
 
+    asked = client.post(url, {"amount": "400", "reason": "asked"}).content.decode()
+    assert "Refund RUB\u00a0400 to" in asked
+    assert "through the payment service" in asked
+    assert not Refund.objects.exists()
     with commit():
-        response = client.post(url, {"amount": "400", "reason": "asked"}, follow=True)
-    bad = client.post(url, {"amount": "700", "reason": "too much"})
+        response = client.post(url, {"amount": "400", "reason": "asked", "confirmed": "1"}, follow=True)
+    bad = client.post(url, {"amount": "700", "reason": "too much", "confirmed": "1"})
 
     page = response.content.decode()
     assert "The refund is made" in page

@@ -23,6 +23,7 @@ from events.models import Registration
 from events.services.registrations import registration_create
 from fundraising.models import Campaign, Donation, Fundraiser, FundraiserUpdate, Subscription, Team
 from fundraising.services import donation_start, donation_transition, fundraiser_open, fundraiser_update_post
+from fundraising.services.donor_consents import donor_consents_set
 from members import services
 from members.models import User
 from tests.events.factories import EventFactory
@@ -123,6 +124,7 @@ def everywhere(client, commit):
             provider="sandbox",
             card_label=f"Visa 4242 {NAME}",
         )
+        donor_consents_set(by_email=EMAIL.upper(), choices={"reports": True, "statements": True}, source="giving")
         event = EventFactory(community=runners, hosts=[person], title="Park run", created_by=person)
         later = EventFactory(community=runners, starts_at=timezone.now() + timedelta(days=20))
         past = EventFactory(community=runners, title="Spring run")

@@ -263,3 +263,20 @@ def test_the_download_holds_monthly_gifts_with_their_months_and_teams_captained(
     assert gifts[0]["months"] == [{"month": "2026-01", "status": "succeeded", "settled_at": None}]
     assert data["teams"] == [{"name": "Night owls", "campaign": "Warm winter", "raised": "0.00", "currency": "RUB"}]
     assert "someone@example.org" not in json.dumps(data)
+
+
+def test_what_the_person_agreed_to_as_a_donor_is_in_the_download_and_goes_with_the_account(client, person):
+    from fundraising.models import DonorConsent, DonorConsentRecord
+    from fundraising.services.donor_consents import donor_consents_set
+
+    donor_consents_set(by_email=person.email.upper(), choices={"reports": True}, source="giving")
+    donor_consents_set(by_email="someone@example.org", choices={"reports": True}, source="giving")
+
+    data = download(client, person)
+    services.user_delete(user=person, password=PASSWORD)
+
+    (mine,) = data["donor_consents"]
+    assert (mine["reports"], mine["statements"]) == (True, False)
+    assert [(a["kind"], a["granted"], a["source"]) for a in mine["answers"]] == [("reports", True, "giving")]
+    assert list(DonorConsent.objects.values_list("donor_key", flat=True)) == ["someone@example.org"]
+    assert set(DonorConsentRecord.objects.values_list("donor_key", flat=True)) == {"someone@example.org"}

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 from rest_framework.test import APIClient
 
+from config.images import card_name, card_url
 from members import services
 from members.models import ConsentRecord, User
 from tests.factories import PASSWORD
@@ -130,16 +132,19 @@ def test_a_photo_is_uploaded_shown_and_removed(client, user):
     client.post(reverse("members:account"), {**profile_data(user), "avatar": png()})
 
     user.refresh_from_db()
-    assert user.avatar.name.startswith(f"avatars/{user.pk}-")
+    assert re.fullmatch(r"avatars/[0-9a-f]{32}\.(jpg|png)", user.avatar.name)  # a random name: nobody's id
     path = user.avatar.path
+    card = user.avatar.storage.path(card_name(user.avatar.name))
     assert os.path.exists(path)
-    assert user.avatar.url in client.get(reverse("members:account")).content.decode()
+    assert os.path.exists(card)
+    assert card_url(user.avatar) in client.get(reverse("members:account")).content.decode()  # the small one
 
     client.post(reverse("members:account"), {**profile_data(user), "avatar_remove": "on"})
 
     user.refresh_from_db()
     assert not user.avatar
     assert not os.path.exists(path)
+    assert not os.path.exists(card)
 
 
 def test_a_file_that_is_not_an_image_is_refused(client, user):
@@ -154,7 +159,8 @@ def test_a_file_that_is_not_an_image_is_refused(client, user):
     assert not user.avatar
 
 
-def test_a_photo_over_2_mb_is_refused(client, user):
+def test_a_photo_over_the_upload_limit_is_refused(client, user, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
     client.force_login(user)
     big = png(size=(1000, 1000), noise=True)
     assert big.size > 2 * 1024 * 1024
@@ -162,6 +168,29 @@ def test_a_photo_over_2_mb_is_refused(client, user):
     response = client.post(reverse("members:account"), {**profile_data(user), "avatar": big})
 
     assert "larger than 2 MB" in response.content.decode()
+    assert "up to 2 MB" in response.content.decode()
+
+
+def test_a_phone_photo_becomes_a_small_avatar_without_its_camera_or_location(client, user):
+    picture = Image.new("RGB", (4000, 3000), (90, 140, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (55.0, 45.0, 0.0), 3: "E", 4: (37.0, 37.0, 0.0)}
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=95, exif=exif)
+    client.force_login(user)
+
+    client.post(
+        reverse("members:account"),
+        {**profile_data(user), "avatar": SimpleUploadedFile("IMG_1234.jpg", out.getvalue(), content_type="image/jpeg")},
+    )
+
+    user.refresh_from_db()
+    with user.avatar.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert max(stored.size) == 1600
+    assert not stored.getexif()
+    assert "IMG_1234" not in user.avatar.name
 
 
 def test_the_profile_needs_a_signed_in_person(client):

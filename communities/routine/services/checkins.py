@@ -32,12 +32,16 @@ GOAL_RECENT_DAYS = 14
 FOLLOW_UP_LOOKBACK_DAYS = 60
 
 
-def community_today(community_timezone, now):
+def community_zone(community_timezone):
+    """The community's IANA time zone, or the site's when it names none Python knows."""
     try:
-        zone = zoneinfo.ZoneInfo(community_timezone)
+        return zoneinfo.ZoneInfo(community_timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_default_timezone()
-    return timezone.localtime(now, zone).date()
+        return timezone.get_default_timezone()
+
+
+def community_today(community_timezone, now):
+    return timezone.localtime(now, community_zone(community_timezone)).date()
 
 
 def communities_in_batches(batch_size=BATCH_SIZE):
@@ -61,32 +65,44 @@ def checkins_refresh(*, now=None):
     found = 0
     for community_id, zone, lapsed_after in communities_in_batches():
         found += community_checkins_refresh(
-            community_id=community_id, today=community_today(zone, now), lapsed_after=lapsed_after, now=now
+            community_id=community_id,
+            today=community_today(zone, now),
+            lapsed_after=lapsed_after,
+            now=now,
+            zone=community_zone(zone),
         )
     return found
 
 
-def community_checkins_refresh(*, community_id, today, lapsed_after, now):
+def community_checkins_refresh(*, community_id, today, lapsed_after, now, zone=None):
+    """Refresh one community's queue. Due dates are days in the community's time zone ``zone``
+    (a tzinfo; the site's by default), as ``today`` is, so "3 days before the event" is the same
+    day for the manager whatever the hour in UTC."""
+    zone = zone or timezone.get_default_timezone()
+
+    def local(moment):
+        return timezone.localtime(moment, zone).date()
+
     active = Membership.objects.filter(community_id=community_id, status=Membership.Status.ACTIVE)
     rows = [
-        *_new_members(active, now, today),
-        *_lapsed(active, now, lapsed_after),
-        *_hosts(community_id, active, now),
-        *_fundraiser_owners(community_id, active, now),
+        *_new_members(active, now, local),
+        *_lapsed(active, now, lapsed_after, local),
+        *_hosts(community_id, active, now, local),
+        *_fundraiser_owners(community_id, active, now, local),
         *_follow_ups(community_id, today),
     ]
     _close_stale(community_id, now)
     return _write(community_id, rows, today)
 
 
-def _new_members(active, now, today):
+def _new_members(active, now, local):
     recent = active.filter(stage=Membership.Stage.NEW, joined_at__gte=now - timedelta(days=NEW_MEMBER_DAYS))
     recent = recent.exclude(role=Membership.Role.MANAGER)
     for pk, joined_at in recent.values_list("pk", "joined_at").iterator(chunk_size=BATCH_SIZE):
-        yield pk, Reason.NEW_MEMBER, f"joined:{joined_at.date().isoformat()}", {}, joined_at.date()
+        yield pk, Reason.NEW_MEMBER, f"joined:{joined_at.date().isoformat()}", {}, local(joined_at)
 
 
-def _lapsed(active, now, lapsed_after):
+def _lapsed(active, now, lapsed_after, local):
     threshold = now - timedelta(days=lapsed_after)
     lapsed = active.filter(
         stage=Membership.Stage.LAPSED,
@@ -94,7 +110,7 @@ def _lapsed(active, now, lapsed_after):
         last_activity_at__gt=threshold - timedelta(days=LAPSED_RECENT_DAYS),
     )
     for pk, last in lapsed.values_list("pk", "last_activity_at").iterator(chunk_size=BATCH_SIZE):
-        lapsed_on = (last + timedelta(days=lapsed_after)).date()
+        lapsed_on = local(last + timedelta(days=lapsed_after))
         yield pk, Reason.LAPSED, f"lapsed:{last.date().isoformat()}", {"last_activity": last.isoformat()}, lapsed_on
 
 
@@ -102,7 +118,7 @@ def _membership_ids(active, user_ids):
     return dict(active.filter(user_id__in=set(user_ids)).values_list("user_id", "pk"))
 
 
-def _hosts(community_id, active, now):
+def _hosts(community_id, active, now, local):
     if not apps.is_installed("events"):
         return
     from events.models import Event
@@ -119,10 +135,10 @@ def _hosts(community_id, active, now):
     for user_id, event_id, title, starts_at in rows:
         if user_id in members:
             details = {"event": event_id, "title": title, "starts_at": starts_at.isoformat()}
-            yield members[user_id], Reason.HOST, f"event:{event_id}", details, starts_at.date() - timedelta(days=3)
+            yield members[user_id], Reason.HOST, f"event:{event_id}", details, local(starts_at) - timedelta(days=3)
 
 
-def _fundraiser_owners(community_id, active, now):
+def _fundraiser_owners(community_id, active, now, local):
     if not apps.is_installed("fundraising"):
         return
     from fundraising.models import COUNTED_STATUSES, Fundraiser
@@ -141,10 +157,10 @@ def _fundraiser_owners(community_id, active, now):
         details = {"fundraiser": pk, "title": title}
         since = last_gift or created_at
         if raised >= goal and last_gift and last_gift >= now - timedelta(days=GOAL_RECENT_DAYS):
-            yield members[owner_id], Reason.FUNDRAISER_GOAL, f"goal:{pk}", details, last_gift.date()
+            yield members[owner_id], Reason.FUNDRAISER_GOAL, f"goal:{pk}", details, local(last_gift)
         elif raised < goal and since < now - timedelta(days=STALLED_DAYS):
             ref = f"stalled:{pk}:{since.date().isoformat()}"
-            yield members[owner_id], Reason.FUNDRAISER_STALLED, ref, details, (since + timedelta(STALLED_DAYS)).date()
+            yield members[owner_id], Reason.FUNDRAISER_STALLED, ref, details, local(since + timedelta(STALLED_DAYS))
 
 
 def _follow_ups(community_id, today):

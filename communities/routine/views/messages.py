@@ -1,15 +1,12 @@
 """The message centre (/c/<slug>/manage/messages/): every e-mail sent in the community's name, its
 state, and a resend for the failed ones."""
 
-import zoneinfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,7 +26,7 @@ def message_centre(request, slug):
     """Sendings first (one row per announcement, message or batch of reminders); a sending, a search
     or a state shows the e-mails one by one."""
     community = selectors.community_for_manager(request.user, slug)
-    zone = _zone(community)
+    zone = selectors_checkins.community_zone(community)
     form = MessageFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     sending = form.sending() if form.is_valid() else None
@@ -52,13 +49,6 @@ def message_centre(request, slug):
         "Status": OutboundMessage.Status,
     }
     return _render(request, "communities/messages/index.html", community, "messages", **context)
-
-
-def _zone(community):
-    try:
-        return zoneinfo.ZoneInfo(community.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return timezone.get_default_timezone()
 
 
 @require_POST
