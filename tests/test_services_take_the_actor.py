@@ -82,6 +82,7 @@ fundraising.services.payments.totals_recompute_model
 fundraising.services.refunds.refunds_pending_check fundraising.services.refunds.refunds_sync
 fundraising.services.refunds.refunds_unanswered_settle
 fundraising.services.rollups.campaign_rollups_rebuild fundraising.services.rollups.donation_day_update
+fundraising.services.rollups.donation_day_add
 fundraising.services.rollups.donation_days_rebuild fundraising.services.rollups.donation_days_refresh
 fundraising.services.rollups.rollups_check
 fundraising.services.sandbox.sandbox_card_create fundraising.services.sandbox.sandbox_payment_complete

@@ -114,7 +114,10 @@ def counted_change(donation, *, amount, donation_delta):
     Called with the campaign and the donation locked, after the donation row is saved.
     """
     _totals_move(donation, amount=amount, donation_delta=donation_delta)
-    rollups.donation_day_update(donation)
+    if donation_delta == 1:
+        rollups.donation_day_add(donation, amount=amount)  # constant time: no re-reading of the day
+    else:
+        rollups.donation_day_update(donation)
 
 
 def _totals_move(donation, *, amount, donation_delta):

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, Max, Sum, Value
+from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
 from communities.models import Community
@@ -160,6 +160,44 @@ def donation_day_update(donation):
             **scope,
         )
     _campaign_day_update(day, community_id, donation.campaign_id, donation.currency)
+
+
+def donation_day_add(donation, *, amount):
+    """One more counted gift on the donation's day (a payment that succeeded, or a refund reversed):
+    its DonationDay and CampaignDay rows move by `amount` and one gift, without reading the day's
+    donations again. The same rows donation_day_update would write (when they were right before), in
+    a constant time: on a busy 1st of the month thousands of monthly charges land on one day of one
+    campaign, and rewriting the day from its donations for each would read the day over and over.
+
+    Called as donation_day_update is: inside the donation's transaction, its campaign row locked.
+    """
+    zone_name, community_id = (
+        Campaign.objects.filter(pk=donation.campaign_id).values_list("community__timezone", "community_id").get()
+    )
+    day = timezone.localtime(donation.created_at, _zone(zone_name)).date()
+    scope = {
+        "campaign_id": donation.campaign_id,
+        "fundraiser_id": donation.fundraiser_id,
+        "team_id": donation.team_id,
+        "currency": donation.currency,
+    }
+    moved = DonationDay.objects.filter(day=day, **scope).update(
+        amount=F("amount") + amount,
+        donations=F("donations") + 1,
+        last_donation_at=Greatest("last_donation_at", Value(donation.created_at)),
+    )
+    if not moved:
+        DonationDay.objects.create(
+            day=day,
+            community_id=community_id,
+            amount=amount,
+            donations=1,
+            last_donation_at=donation.created_at,
+            **scope,
+        )
+    campaign_day = {"day": day, "campaign_id": donation.campaign_id, "currency": donation.currency}
+    if not CampaignDay.objects.filter(**campaign_day).update(amount=F("amount") + amount, donations=F("donations") + 1):
+        CampaignDay.objects.create(community_id=community_id, **campaign_day, amount=amount, donations=1)
 
 
 def _campaign_day_update(day, community_id, campaign_id, currency):
