@@ -29,8 +29,9 @@ class AmountField(forms.CharField):
     Reading follows fundraising.money.amount_parse; an initial Decimal is shown the page's way.
     """
 
-    def __init__(self, *, minimum="0.01", maximum=MAX_AMOUNT, **kwargs):
+    def __init__(self, *, minimum="0.01", maximum=MAX_AMOUNT, currency=None, **kwargs):
         self.minimum, self.maximum = minimum, maximum
+        self.currency = currency  # ISO 4217 code; another currency typed ("$5" on a rouble page) is refused
         attrs = {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
@@ -43,10 +44,19 @@ class AmountField(forms.CharField):
             raise forms.ValidationError(_("Enter an amount as a number, like 500 or 500.50."))
         try:
             return amount_parse(
-                value, minimum=self.minimum, maximum=self.maximum, language=translation.get_language() or "en"
+                value,
+                minimum=self.minimum,
+                maximum=self.maximum,
+                expected_currency=self.currency,
+                language=translation.get_language() or "en",
             )
         except AmountError as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+    def currency_set(self, currency):
+        """Amounts are in ``currency`` (ISO 4217): shown next to the box and the only one accepted."""
+        self.currency = currency
+        self.suffix = currency_symbol(currency)
 
     def prepare_value(self, value):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
@@ -213,7 +223,7 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["suggested"].initial = " ".join(self.instance.suggested_amounts)
             if self.instance.donation_count:
-                self.fields["goal"].suffix = currency_symbol(self.instance.currency)
+                self.fields["goal"].currency_set(self.instance.currency)
 
     def service_data(self):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
@@ -234,7 +244,7 @@ class FundraiserForm(forms.Form):
 
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].suffix = currency_symbol(currency)
+        self.fields["goal"].currency_set(currency)
         self.fields["story"].help_text = format_lazy("{} {}", self.fields["story"].help_text, MARKDOWN_HELP)
 
 
@@ -276,7 +286,7 @@ class OfflineDonationForm(forms.Form):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fundraiser"].queryset = campaign.fundraisers.order_by("title")
-        self.fields["amount"].suffix = currency_symbol(campaign.currency)
+        self.fields["amount"].currency_set(campaign.currency)
 
 
 class OwnerOfflineDonationForm(OfflineDonationForm):
@@ -295,6 +305,11 @@ class RefundForm(forms.Form):
         help_text=_("Leave empty to refund everything that remains."),
     )
     reason = MultiLineField(label=_("Reason"), max_length=200)
+
+    def __init__(self, *args, currency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if currency:
+            self.fields["amount"].currency_set(currency)
 
 
 class SandboxRefundForm(forms.Form):

@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -148,7 +149,9 @@ def donation_record_offline(
     if fundraiser is not None and fundraiser.campaign_id != campaign.pk:
         raise FundraisingError(_("This fundraiser belongs to another campaign."))
     try:
-        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99", language=language)
+        value = amount_parse(
+            amount, minimum="0.01", maximum="9999999999.99", expected_currency=campaign.currency, language=language
+        )
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
     donation = Donation.objects.create(
@@ -165,6 +168,7 @@ def donation_record_offline(
         offline=True,
         recorded_by=actor,
         offline_note=note,
+        language=language or settings.LANGUAGE_CODE,  # the receipt's language: the page the gift was recorded on
     )
     donation, _changed = donation_transition(
         donation_id=donation.pk, to=Donation.Status.SUCCEEDED, now=now, source=DonationChange.Source.MANAGER, by=actor
@@ -174,20 +178,23 @@ def donation_record_offline(
 
 @transaction.atomic
 def donation_record_offline_by_owner(
-    *, fundraiser, actor, amount, donor_name="", donor_email="", anonymous=False, note="", now=None
+    *, fundraiser, actor, amount, donor_name="", donor_email="", anonymous=False, note="", language=None, now=None
 ):
     """A fundraiser's owner records cash or a transfer they collected for their own fundraiser.
 
     The gift waits, pending and not counted, until one of the campaign's managers confirms it
     (donation_offline_confirm): a volunteer cannot raise their own total on their word alone.
-    Raises FundraisingError (not the owner, fundraiser closed) or AmountInvalid.
+    `language` is the receipt's (the page's). Raises FundraisingError (not the owner, fundraiser
+    closed) or AmountInvalid.
     """
     if not actor.is_authenticated or fundraiser.owner_id != actor.pk:
         raise FundraisingError(_("Only the fundraiser's owner may record gifts for it."))
     if not fundraiser.is_active:
         raise FundraisingError(_("This fundraiser is not taking donations."))
     try:
-        value = amount_parse(amount, minimum="0.01", maximum="9999999999.99")
+        value = amount_parse(
+            amount, minimum="0.01", maximum="9999999999.99", expected_currency=fundraiser.campaign.currency
+        )
     except AmountError as exc:
         raise AmountInvalid(str(exc)) from exc
     return Donation.objects.create(
@@ -204,6 +211,7 @@ def donation_record_offline_by_owner(
         offline=True,
         recorded_by=actor,
         offline_note=note.strip(),
+        language=language or settings.LANGUAGE_CODE,  # the receipt's language: the page it was recorded on
         created_at=now or timezone.now(),
     )
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -141,7 +142,7 @@ def donations(request, slug):
             "campaign": campaign,
             "page": page,
             "statuses": Donation.Status.choices,
-            "refund_form": RefundForm(),
+            "refund_form": RefundForm(currency=campaign.currency),
             "awaiting": awaiting.order_by("created_at")[:100],
             "query": request.GET.get("q", ""),
             "status": request.GET.get("status", ""),
@@ -296,7 +297,9 @@ def offline_new(request, slug):
     form = OfflineDonationForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            services.donation_record_offline(campaign=campaign, actor=request.user, **form.cleaned_data)
+            services.donation_record_offline(
+                campaign=campaign, actor=request.user, language=translation.get_language(), **form.cleaned_data
+            )
             messages.success(request, _("The donation is recorded and counted."))
             return redirect("fundraising:manage_donations", slug=slug)
         except services.FundraisingError as exc:
@@ -313,7 +316,7 @@ def refund(request, slug, donation_id):
     """A donation for its campaign's managers: its history, its refunds, and a refund through the provider."""
     campaign = selectors.campaign_for_manager(request.user, slug)
     donation = get_object_or_404(campaign.donations.select_related("campaign__community", "fundraiser"), pk=donation_id)
-    form = RefundForm(request.POST or None)
+    form = RefundForm(request.POST or None, currency=donation.currency)
     if request.method == "POST" and form.is_valid():
         amount = form.cleaned_data["amount"] or donation.refundable_amount
         if amount > donation.refundable_amount:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -97,7 +98,9 @@ def offline_record(request, slug):
     form = OwnerOfflineDonationForm(request.POST or None, campaign=fundraiser.campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            services.donation_record_offline_by_owner(fundraiser=fundraiser, actor=request.user, **form.cleaned_data)
+            services.donation_record_offline_by_owner(
+                fundraiser=fundraiser, actor=request.user, language=translation.get_language(), **form.cleaned_data
+            )
             messages.success(request, _("Recorded. It counts once the campaign's managers confirm it."))
             return redirect("fundraising:fundraiser_donations", slug=slug)
         except services.FundraisingError as exc:

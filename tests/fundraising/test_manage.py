@@ -227,3 +227,30 @@ def test_every_manager_page_with_totals_shows_confirmed_and_pending_money_apart(
     assert raised.value == Decimal("2500")  # the confirmed figure, pending money never added to it
     assert raised.note == "confirmed; not yet: RUB\u00a0700 awaiting payment, −RUB\u00a0300 refunds"
     assert dashboard.tables["campaigns"].rows == [[campaign.title, Decimal("2500"), "RUB", 1, Decimal("700")]]
+
+
+@pytest.mark.parametrize("amount", ["$5", "5 USD", "€5"])
+def test_an_amount_in_another_currency_is_refused_on_every_managers_money_form(
+    client, manager, campaign, fundraiser, paid, amount
+):
+    # A rouble campaign: "$5" must not become 5 roubles refunded or recorded.
+    client.force_login(manager)
+    before = (Donation.objects.count(), Refund.objects.count())
+
+    offline = client.post(reverse("fundraising:offline_new", args=[campaign.slug]), {"amount": amount})
+    refund = client.post(
+        reverse("fundraising:refund", args=[campaign.slug, paid.pk]),
+        {"amount": amount, "reason": "asked", "confirmed": "1"},
+    )
+
+    assert "This page takes RUB only." in offline.content.decode()
+    assert "This page takes RUB only." in refund.content.decode()
+    assert (Donation.objects.count(), Refund.objects.count()) == before
+
+
+def test_an_offline_gift_over_the_largest_amount_names_the_figure(client, manager, campaign):
+    client.force_login(manager)
+
+    response = client.post(reverse("fundraising:offline_new", args=[campaign.slug]), {"amount": "99999999999"})
+
+    assert "The largest amount is RUB" in response.content.decode().replace("\xa0", " ")

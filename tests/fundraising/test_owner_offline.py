@@ -100,3 +100,12 @@ def test_unconfirmed_offline_gifts_do_not_expire_like_unpaid_online_ones(owner, 
 
     gift.refresh_from_db()
     assert gift.status == Donation.Status.PENDING
+
+
+def test_an_owner_cannot_record_dollars_as_roubles(client, owner, fundraiser):
+    client.force_login(owner)
+
+    response = record(client, fundraiser, amount="$50")
+
+    assert "This page takes RUB only." in response.content.decode()
+    assert not Donation.objects.filter(provider="offline").exists()
