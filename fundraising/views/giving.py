@@ -57,6 +57,8 @@ def _give_initial(request, campaign, fundraiser):
     if earlier is not None:
         amount = format(earlier.amount.normalize(), "f")
         preset = f"{earlier.amount:.2f}" in campaign.suggested_amounts
+        if earlier.subscription is not None:  # a monthly gift's first payment: monthly again, same day
+            initial |= {"frequency": "monthly", "day": earlier.subscription.day}
         return initial | {
             "preset": f"{earlier.amount:.2f}" if preset else "",
             "amount": "" if preset else amount,

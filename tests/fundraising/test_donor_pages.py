@@ -1,5 +1,6 @@
 """The give form's monthly choice, and the donor's own page opened by a signed link, without an account."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,3 +134,16 @@ def test_a_signed_in_donor_sees_the_same_page(client, provider_http, campaign, u
     client.force_login(user)
     page = client.get(reverse("fundraising:donor_page")).content.decode()
     assert 'data-testid="subscription"' in page
+
+
+def test_trying_a_failed_monthly_gift_again_keeps_it_monthly_on_its_day(client, campaign):
+    _give(client, campaign, day="28")
+    donation = Donation.objects.get()
+
+    page = client.get(
+        reverse("fundraising:give", args=["campaign", campaign.slug]), {"again": donation.idempotency_key}
+    ).content.decode()
+
+    assert re.search(r'<input[^>]*value="monthly"[^>]*checked', page)
+    assert re.search(r'<option value="28" selected>', page)
+    assert 'value="mia@example.org"' in page
